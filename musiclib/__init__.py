@@ -1,0 +1,59 @@
+"""musiclib: the shared library of GAN Music Lab.
+
+Modules by topic, each naming the chapters that teach it:
+
+========== =========================================== ==========
+module     what                                        chapters
+========== =========================================== ==========
+config     quick mode, seeds, paths                    all
+theory     pitch, intervals, scales, chords, keys      01, 02
+synth      oscillators, envelopes, note rendering      01-04
+midi       Note records, MIDI files, piano rolls       03
+data       the Bach chorales dataset                   03, 09-12
+features   STFT, mel, MFCC (numpy and TensorFlow)      04, 05, 11
+models     small Keras models                          06
+gan        losses, models, trainer                     07-09, 11, 12
+plots      plot helpers (``ax=None`` in, artist out)    all
+widgets    sliders with a static fallback              01, 02, 04, 05, 12
+exercises  checkers for end-of-chapter exercises       all
+========== =========================================== ==========
+
+Submodules load on first use (``musiclib.features`` imports librosa-free
+numpy code; only ``models`` and ``gan`` import TensorFlow).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .config import QUICK, is_quick, set_seed
+from .display import play
+from .environment import env_report
+
+__version__ = "0.1.0"
+
+__all__ = ["QUICK", "is_quick", "set_seed", "play", "env_report", "__version__"]
+
+_SUBMODULES = {
+    "config",
+    "theory",
+    "synth",
+    "midi",
+    "data",
+    "features",
+    "models",
+    "gan",
+    "metrics",
+    "baselines",
+    "plots",
+    "widgets",
+    "exercises",
+    "display",
+    "environment",
+}
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

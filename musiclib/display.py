@@ -1,0 +1,58 @@
+"""Listening in notebooks: short, embedded audio players.
+
+Chapters: every chapter that makes sound (01 onwards).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import check_finite_array, check_positive, check_positive_int
+
+__all__ = ["play"]
+
+
+def play(y, sr: int = 22050, *, max_seconds: float = 10.0, normalize: bool = False):
+    """Return an ``IPython.display.Audio`` player for the first seconds of a clip.
+
+    Audio is embedded in the notebook as 16-bit WAV, so long clips make big
+    notebooks; ``max_seconds`` keeps every player small.
+
+    Chapter: 01_pitch_and_frequency (and every chapter that makes sound).
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n_samples,) or (2, n_samples)]
+        Waveform, float in [-1, 1] (values outside are clipped).
+    sr : int
+        Sample rate in Hz.
+    max_seconds : float
+        Longest clip embedded, in seconds; longer input is truncated.
+    normalize : bool
+        If True, scale the clip so its peak is 1 (IPython's default). If
+        False (default), play it at its true level so loudness comparisons
+        between players are honest.
+
+    Returns
+    -------
+    IPython.display.Audio
+
+    Raises
+    ------
+    ValueError
+        If ``y`` is empty or not finite, or ``sr``/``max_seconds`` are not positive.
+
+    Examples
+    --------
+    >>> from musiclib import synth
+    >>> player = play(synth.sine(440.0, 1.0, sr=22050), sr=22050)
+    """
+    from IPython.display import Audio
+
+    sr = check_positive_int("sr", sr)
+    max_seconds = check_positive("max_seconds", max_seconds)
+    y = check_finite_array("y", y)
+    if y.ndim > 2:
+        raise ValueError(f"y must be mono (n_samples,) or stereo (2, n_samples), got shape {y.shape}")
+    y = np.clip(y[..., : int(round(max_seconds * sr))], -1.0, 1.0)
+    return Audio(y, rate=sr, normalize=normalize)

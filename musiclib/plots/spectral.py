@@ -1,0 +1,3 @@
+"""Plot helpers (spectral). Re-exported by musiclib.plots."""
+
+__all__: list = []

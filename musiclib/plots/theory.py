@@ -1,0 +1,3 @@
+"""Plot helpers (theory). Re-exported by musiclib.plots."""
+
+__all__: list = []

@@ -1,0 +1,3 @@
+"""Plot helpers (training). Re-exported by musiclib.plots."""
+
+__all__: list = []
