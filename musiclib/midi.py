@@ -13,11 +13,31 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import io
 import numbers
+import os
+from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Note", "MidiError"]
+from ._validation import check_choice, check_finite_array, check_in_range, check_positive, check_positive_int
+
+__all__ = [
+    "Note",
+    "MidiError",
+    "read_midi",
+    "write_midi",
+    "notes_to_pianoroll",
+    "pianoroll_to_notes",
+    "seconds_per_step",
+    "DEFAULT_MAX_BYTES",
+]
+
+#: Largest MIDI file :func:`read_midi` parses by default (4 MiB). Typical
+#: songs are 10-200 KiB; mido parses in pure Python (about 1 s per MiB).
+DEFAULT_MAX_BYTES = 4 * 2**20
+
+_DEFAULT_TEMPO_US = 500_000  # microseconds per quarter note = 120 bpm, the MIDI default
 
 
 class MidiError(ValueError):
@@ -106,3 +126,482 @@ class Note:
     def duration(self) -> float:
         """Length in seconds, ``end - start``."""
         return self.end - self.start
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _tempo_to_us(tempo: float) -> int:
+    """Quarter-note tempo in bpm -> MIDI's integer microseconds per quarter note."""
+    return int(round(60_000_000 / tempo))
+
+
+class _TempoMap:
+    """Piecewise-linear tick -> seconds map built from ``set_tempo`` events.
+
+    ``changes`` is a list of ``(tick, microseconds_per_beat)``; before the first
+    change the MIDI default (120 bpm) holds; at equal ticks the last change wins.
+    """
+
+    def __init__(self, changes, ticks_per_beat: int):
+        points = {0: _DEFAULT_TEMPO_US}
+        for tick, tempo in sorted(changes, key=lambda c: c[0]):  # stable: file order kept at equal ticks
+            points[int(tick)] = int(tempo)
+        self.ticks = np.array(sorted(points), dtype=np.float64)
+        self.sec_per_tick = np.array([points[t] for t in sorted(points)], dtype=np.float64) / (1e6 * ticks_per_beat)
+        self.seconds = np.concatenate([[0.0], np.cumsum(np.diff(self.ticks) * self.sec_per_tick[:-1])])
+
+    def __call__(self, ticks) -> np.ndarray:
+        ticks = np.asarray(ticks, dtype=np.float64)
+        i = np.searchsorted(self.ticks, ticks, side="right") - 1
+        return self.seconds[i] + (ticks - self.ticks[i]) * self.sec_per_tick[i]
+
+
+def _parse_midi_bytes(data: bytes):
+    """Parse bytes with mido; turn every failure into MidiError."""
+    import mido
+
+    if len(data) < 14 or data[:4] != b"MThd":
+        raise MidiError(f"not a MIDI file: it must start with b'MThd' (got {data[:4]!r}, {len(data)} bytes)")
+    try:
+        midi_file = mido.MidiFile(file=io.BytesIO(data))
+    except EOFError as err:
+        raise MidiError("truncated MIDI file: the data ended inside a chunk or message") from err
+    except Exception as err:  # mido raises OSError, ValueError, KeyError, IndexError, struct.error ... on bad bytes
+        raise MidiError(f"corrupt MIDI file: {type(err).__name__}: {err}") from err
+    if midi_file.ticks_per_beat <= 0:
+        # Negative division = SMPTE frames; zero is invalid.
+        raise MidiError(
+            f"unsupported time division {midi_file.ticks_per_beat}: only ticks per quarter note (> 0) are supported"
+        )
+    if midi_file.type not in (0, 1, 2):
+        raise MidiError(f"unknown MIDI file type {midi_file.type} (must be 0, 1 or 2)")
+    return midi_file
+
+
+def _track_events(track):
+    """Yield ``(absolute_tick, message)`` for one mido track."""
+    tick = 0
+    for msg in track:
+        tick += msg.time
+        yield tick, msg
+
+
+def _track_notes(track, tempo_map, *, max_seconds, max_notes, n_so_far):
+    """Pair note-on/note-off events of one track into Notes (see read_midi Notes)."""
+    sounding = {}  # (channel, pitch) -> (onset_tick, velocity)
+    spans = []  # (pitch, onset_tick, offset_tick, velocity)
+    last_tick = 0
+    for tick, msg in _track_events(track):
+        last_tick = tick
+        if msg.type not in ("note_on", "note_off"):
+            continue
+        key = (msg.channel, msg.note)
+        is_on = msg.type == "note_on" and msg.velocity > 0
+        if key in sounding:  # a note-off, or a re-trigger, ends the sounding note
+            onset, vel = sounding.pop(key)
+            spans.append((msg.note, onset, tick, vel))
+        if is_on:
+            sounding[key] = (tick, msg.velocity)
+        if n_so_far + len(spans) > max_notes:
+            raise MidiError(f"too many notes: more than max_notes={max_notes}")
+    for (_, pitch), (onset, vel) in sounding.items():  # never switched off: end at the end of the track
+        spans.append((pitch, onset, last_tick, vel))
+    if not spans:
+        return []
+    arr = np.array([(s[1], s[2]) for s in spans], dtype=np.float64)
+    seconds = tempo_map(arr.ravel()).reshape(arr.shape)
+    if seconds.max() > max_seconds:
+        raise MidiError(
+            f"notes reach {seconds.max():.4g} s, beyond max_seconds={max_seconds:g}: "
+            "a piano roll of this file would be gigantic"
+        )
+    notes = []
+    for (pitch, _, _, vel), (start, end) in zip(spans, seconds):
+        if end > start:  # zero-length notes (on and off at the same tick) carry no sound
+            notes.append(Note(int(pitch), float(start), float(end), int(vel)))
+    return notes
+
+
+def read_midi(
+    path,
+    *,
+    track=None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_seconds: float = 3600.0,
+    max_notes: int = 500_000,
+) -> list:
+    """Read the notes of a standard MIDI file, in seconds.
+
+    Chapter: 03_symbolic_music_data
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``.mid`` file.
+    track : int or None
+        Index of the one track to read; ``None`` (default) merges all tracks.
+    max_bytes : int
+        Refuse files larger than this many bytes (default :data:`DEFAULT_MAX_BYTES`, 4 MiB)
+        before parsing, so a huge file cannot hang the reader.
+    max_seconds : float
+        Refuse files whose notes reach beyond this time in seconds (default one hour):
+        their piano roll would be gigantic.
+    max_notes : int
+        Refuse files with more notes than this.
+
+    Returns
+    -------
+    list of Note
+        Sorted by start, then pitch (``sorted(notes)``).
+
+    Raises
+    ------
+    MidiError
+        If the file is not MIDI, truncated, corrupt, uses SMPTE time division, is larger than
+        ``max_bytes``, or its notes exceed ``max_seconds`` / ``max_notes``; or if ``track``
+        is out of range for this file. The message says what was wrong. No other exception
+        escapes for bad file *content*.
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        If a parameter is out of range.
+
+    Notes
+    -----
+    - Tempo: ``set_tempo`` events of *all* tracks form one tempo map (type 0 and 1 files;
+      most type-1 files keep them in track 0); before the first one the MIDI default,
+      120 bpm, holds. In a type-2 file each track keeps its own tempo map.
+    - A ``note_on`` with velocity 0 is a note-off (running-status files use it everywhere).
+    - Overlapping notes of the same pitch on the same channel: a new ``note_on`` of a
+      sounding pitch ends the sounding note there (a key cannot be struck twice at once);
+      a note-off then ends the new note, and unmatched note-offs are ignored.
+      So ``on@0, on@1, off@2, off@3`` reads as two notes ``[0, 1)`` and ``[1, 2)``.
+    - Notes never switched off end at the last event of their track; zero-length notes
+      are dropped. Channels (drums included) and programs are merged; velocity is kept.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "c.mid")
+    >>> write_midi([Note(60, 0.0, 0.5)], path)
+    >>> read_midi(path)
+    [Note(pitch=60, start=0.0, end=0.5, velocity=100)]
+    """
+    max_bytes = check_positive_int("max_bytes", max_bytes)
+    max_seconds = check_positive("max_seconds", max_seconds)
+    max_notes = check_positive_int("max_notes", max_notes)
+    if track is not None:
+        track = check_in_range("track", track, 0, 2**16, integer=True)
+    path = Path(os.fspath(path))
+    if not path.exists():
+        raise FileNotFoundError(f"path={str(path)!r} does not exist")
+    if not path.is_file():
+        raise MidiError(f"path={str(path)!r} is not a regular file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise MidiError(f"file is {size} bytes, larger than max_bytes={max_bytes}")
+    with open(path, "rb") as fh:
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:  # the file grew while we looked
+        raise MidiError(f"file is larger than max_bytes={max_bytes}")
+
+    midi_file = _parse_midi_bytes(data)
+    tracks = midi_file.tracks
+    if track is not None and track >= len(tracks):
+        raise MidiError(f"track={track} is out of range: the file has {len(tracks)} track(s)")
+    tpb = midi_file.ticks_per_beat
+
+    def tempo_changes(trks):
+        return [(tick, msg.tempo) for trk in trks for tick, msg in _track_events(trk) if msg.type == "set_tempo"]
+
+    shared_map = None if midi_file.type == 2 else _TempoMap(tempo_changes(tracks), tpb)
+    selected = range(len(tracks)) if track is None else [track]
+    notes = []
+    for index in selected:
+        tempo_map = shared_map or _TempoMap(tempo_changes([tracks[index]]), tpb)
+        notes += _track_notes(
+            tracks[index], tempo_map, max_seconds=max_seconds, max_notes=max_notes, n_so_far=len(notes)
+        )
+    return sorted(notes)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_midi(
+    notes,
+    path,
+    *,
+    tempo: float = 120.0,
+    program: int = 0,
+    ticks_per_beat: int = 480,
+    channel: int = 0,
+) -> None:
+    """Write notes to a type-0 standard MIDI file (one track, one channel, one tempo).
+
+    Times in seconds become ticks at ``tempo``: ``tick = round(seconds / seconds_per_tick)``
+    with ``seconds_per_tick = us_per_beat / (1e6 * ticks_per_beat)`` and
+    ``us_per_beat = round(6e7 / tempo)`` (MIDI stores tempo as integer microseconds per
+    quarter note). Notes on the tick grid therefore read back exactly, to the tick.
+
+    Chapter: 03_symbolic_music_data
+
+    Parameters
+    ----------
+    notes : iterable of Note
+        Notes in seconds (any order).
+    path : str or os.PathLike
+        Output file, overwritten.
+    tempo : float
+        Quarter notes per minute (bpm), in (0, 60e6]; only sets the tick grid, the
+        notes keep their times in seconds.
+    program : int
+        General MIDI instrument in [0, 127] (0 = acoustic grand piano, 52 = choir aahs).
+    ticks_per_beat : int
+        Ticks per quarter note in [1, 32767] (480 is common).
+    channel : int
+        MIDI channel in [0, 15] (9 is the drum channel in General MIDI).
+
+    Raises
+    ------
+    ValueError
+        If a parameter is out of range or ``notes`` holds something that is not a Note.
+
+    Notes
+    -----
+    A note shorter than one tick is lengthened to one tick, so no note is lost. At
+    equal ticks note-offs are written before note-ons, so back-to-back notes of one
+    pitch stay separate. Overlapping notes of one pitch are written cut at the later
+    onset (a key cannot sound twice), which is also how :func:`read_midi` reads
+    overlaps; of notes of one pitch starting on the same tick only the longest is written.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> write_midi([Note(60, 0.0, 0.5), Note(64, 0.5, 1.0)], os.path.join(tempfile.mkdtemp(), "x.mid"))
+    """
+    import mido
+
+    tempo = check_in_range("tempo", tempo, 1e-3, 60e6)
+    program = check_in_range("program", program, 0, 127, integer=True)
+    ticks_per_beat = check_in_range("ticks_per_beat", ticks_per_beat, 1, 32767, integer=True)
+    channel = check_in_range("channel", channel, 0, 15, integer=True)
+    notes = list(notes)
+    for i, note in enumerate(notes):
+        if not isinstance(note, Note):
+            raise ValueError(f"notes[{i}]={note!r} must be a musiclib.midi.Note")
+    us_per_beat = min(_tempo_to_us(tempo), 0xFFFFFF)  # three bytes in the file
+    sec_per_tick = us_per_beat / (1e6 * ticks_per_beat)
+
+    spans = sorted(
+        (note.pitch, int(round(note.start / sec_per_tick)), int(round(note.end / sec_per_tick)), note.velocity)
+        for note in notes
+    )
+    events = []  # (tick, order, pitch, message): order 0 = note-off before 1 = note-on at the same tick
+    for i, (pitch, on, off, velocity) in enumerate(spans):
+        off = max(off, on + 1)
+        following = spans[i + 1] if i + 1 < len(spans) else None
+        if following is not None and following[0] == pitch and following[1] < off:
+            if following[1] == on:
+                continue  # same pitch, same onset: only the longest (sorted last) is written
+            off = following[1]  # a key cannot sound twice: cut at the next onset
+        events.append((on, 1, pitch, mido.Message("note_on", channel=channel, note=pitch, velocity=velocity)))
+        events.append((off, 0, pitch, mido.Message("note_off", channel=channel, note=pitch, velocity=0)))
+    events.sort(key=lambda e: e[:3])
+
+    track = mido.MidiTrack()
+    track.append(mido.MetaMessage("set_tempo", tempo=us_per_beat, time=0))
+    track.append(mido.Message("program_change", channel=channel, program=program, time=0))
+    now = 0
+    for tick, _, _, msg in events:
+        track.append(msg.copy(time=tick - now))
+        now = tick
+    track.append(mido.MetaMessage("end_of_track", time=0))
+    midi_file = mido.MidiFile(type=0, ticks_per_beat=ticks_per_beat)
+    midi_file.tracks.append(track)
+    midi_file.save(os.fspath(path))
+
+
+# --------------------------------------------------------------------------- piano rolls
+
+
+def seconds_per_step(*, tempo: float, steps_per_beat: int) -> float:
+    """Length of one piano-roll time step in seconds: ``60 / (tempo * steps_per_beat)``.
+
+    Chapter: 03_symbolic_music_data
+
+    Examples
+    --------
+    >>> seconds_per_step(tempo=120, steps_per_beat=4)
+    0.125
+    """
+    tempo = check_positive("tempo", tempo)
+    steps_per_beat = check_positive_int("steps_per_beat", steps_per_beat)
+    return 60.0 / (tempo * steps_per_beat)
+
+
+def notes_to_pianoroll(
+    notes,
+    *,
+    steps_per_beat: int = 4,
+    tempo: float = 120.0,
+    pitch_offset: int = 0,
+    n_pitches: int = 128,
+    n_steps=None,
+    out_of_range: str = "error",
+    max_steps: int = 100_000,
+) -> np.ndarray:
+    """Quantise notes onto a binary piano roll ``roll[step, pitch - pitch_offset]``.
+
+    A step lasts ``60 / (tempo * steps_per_beat)`` seconds (:func:`seconds_per_step`);
+    a note fills steps ``round(start / step)`` up to, not including,
+    ``round(end / step)``, and at least its onset step.
+
+    Chapter: 03_symbolic_music_data
+
+    Parameters
+    ----------
+    notes : iterable of Note
+        Notes in seconds.
+    steps_per_beat : int
+        Time steps per quarter note (4 = sixteenth-note grid).
+    tempo : float
+        Quarter notes per minute (bpm) used to turn seconds into beats.
+    pitch_offset : int
+        MIDI pitch of column 0, in [0, 127].
+    n_pitches : int
+        Number of pitch columns; ``pitch_offset + n_pitches <= 128``.
+    n_steps : int or None
+        Number of time steps; ``None`` = up to the last note-off. Notes past ``n_steps``
+        are cut off.
+    out_of_range : {"error", "drop"}
+        What to do with a note outside ``[pitch_offset, pitch_offset + n_pitches)``.
+    max_steps : int
+        Refuse to build a roll longer than this many steps (default 100 000, i.e. about
+        3.5 hours at 120 bpm and 4 steps per beat), so bad input cannot exhaust memory.
+
+    Returns
+    -------
+    np.ndarray [shape=(n_steps, n_pitches), dtype=float32]
+        1.0 where a pitch sounds, else 0.0.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is out of range, a note is out of the pitch range with
+        ``out_of_range="error"``, or the roll would exceed ``max_steps``.
+
+    Notes
+    -----
+    A binary roll keeps no onsets: two back-to-back notes of one pitch become one
+    long run and read back (:func:`pianoroll_to_notes`) as a single note.
+
+    Examples
+    --------
+    >>> roll = notes_to_pianoroll([Note(60, 0.0, 0.5)], steps_per_beat=4, tempo=120, pitch_offset=60, n_pitches=12)
+    >>> roll.shape, roll[:, 0].tolist()
+    ((4, 12), [1.0, 1.0, 1.0, 1.0])
+    """
+    step = seconds_per_step(tempo=tempo, steps_per_beat=steps_per_beat)
+    pitch_offset = check_in_range("pitch_offset", pitch_offset, 0, 127, integer=True)
+    n_pitches = check_in_range("n_pitches", n_pitches, 1, 128 - pitch_offset, integer=True)
+    max_steps = check_positive_int("max_steps", max_steps)
+    if n_steps is not None:
+        n_steps = check_in_range("n_steps", n_steps, 0, max_steps, integer=True)
+    check_choice("out_of_range", out_of_range, ("error", "drop"))
+    notes = list(notes)
+    spans = []
+    for i, note in enumerate(notes):
+        if not isinstance(note, Note):
+            raise ValueError(f"notes[{i}]={note!r} must be a musiclib.midi.Note")
+        if not pitch_offset <= note.pitch < pitch_offset + n_pitches:
+            if out_of_range == "drop":
+                continue
+            raise ValueError(
+                f"notes[{i}] has pitch {note.pitch}, outside pitch_offset={pitch_offset} .. "
+                f"{pitch_offset + n_pitches - 1} (n_pitches={n_pitches}); widen the range or pass out_of_range='drop'"
+            )
+        on = int(round(note.start / step))
+        off = max(int(round(note.end / step)), on + 1)
+        spans.append((note.pitch - pitch_offset, on, off))
+    needed = max((s[2] for s in spans), default=0)
+    if n_steps is None:
+        if needed > max_steps:
+            raise ValueError(f"the notes need {needed} steps, more than max_steps={max_steps}")
+        n_steps = needed
+    roll = np.zeros((n_steps, n_pitches), dtype=np.float32)
+    for column, on, off in spans:
+        roll[on:off, column] = 1.0
+    return roll
+
+
+def pianoroll_to_notes(
+    roll,
+    *,
+    steps_per_beat: int = 4,
+    tempo: float = 120.0,
+    pitch_offset: int = 0,
+    velocity: int = 100,
+    threshold: float = 0.5,
+) -> list:
+    """Turn a piano roll back into notes: each run of active steps in a column is one note.
+
+    Inverse of :func:`notes_to_pianoroll` on quantised notes whose same-pitch notes
+    do not touch (a binary roll cannot mark where a repeated note starts again).
+
+    Chapter: 03_symbolic_music_data
+
+    Parameters
+    ----------
+    roll : np.ndarray [shape=(n_steps, n_pitches)]
+        Values > ``threshold`` count as sounding (so a generator's probabilities work too).
+    steps_per_beat, tempo, pitch_offset
+        As in :func:`notes_to_pianoroll`.
+    velocity : int
+        Velocity in [1, 127] given to every note (a binary roll has no loudness).
+    threshold : float
+        Activation threshold in [0, 1).
+
+    Returns
+    -------
+    list of Note
+        Sorted by start, then pitch.
+
+    Raises
+    ------
+    ValueError
+        If ``roll`` is not a finite 2-D array, ``pitch_offset + n_pitches > 128``, or a
+        parameter is out of range.
+
+    Examples
+    --------
+    >>> roll = np.zeros((8, 3)); roll[0:4, 0] = 1; roll[4:8, 2] = 1
+    >>> pianoroll_to_notes(roll, steps_per_beat=4, tempo=120, pitch_offset=60)
+    [Note(pitch=60, start=0.0, end=0.5, velocity=100), Note(pitch=62, start=0.5, end=1.0, velocity=100)]
+    """
+    step = seconds_per_step(tempo=tempo, steps_per_beat=steps_per_beat)
+    roll = check_finite_array("roll", roll, min_ndim=2, allow_empty=True)
+    if roll.ndim != 2:
+        raise ValueError(f"roll must be 2-D (n_steps, n_pitches), got shape {roll.shape}")
+    pitch_offset = check_in_range("pitch_offset", pitch_offset, 0, 127, integer=True)
+    if pitch_offset + roll.shape[1] > 128:
+        raise ValueError(
+            f"pitch_offset={pitch_offset} + n_pitches={roll.shape[1]} must be <= 128 (MIDI pitches 0..127)"
+        )
+    velocity = check_in_range("velocity", velocity, 1, 127, integer=True)
+    threshold = check_in_range("threshold", threshold, 0.0, np.nextafter(1.0, 0.0))
+    active = roll > threshold
+    # Pad with silence on both ends so every run has a rising and a falling edge.
+    padded = np.zeros((active.shape[0] + 2, active.shape[1]), dtype=np.int8)
+    padded[1:-1] = active
+    edges = np.diff(padded, axis=0)
+    on_steps, on_cols = np.nonzero(edges == 1)
+    off_steps, off_cols = np.nonzero(edges == -1)
+    on_order = np.lexsort((on_steps, on_cols))
+    off_order = np.lexsort((off_steps, off_cols))
+    notes = [
+        Note(int(pitch_offset + col), on * step, off * step, velocity)
+        for col, on, off in zip(on_cols[on_order], on_steps[on_order], off_steps[off_order])
+    ]
+    return sorted(notes)
