@@ -550,8 +550,9 @@ def chord(root, quality: str = "maj", inversion: int = 0) -> list:
         ``minmaj7``, ``aug7``, ``6``, ``min6``, ``9``, ``maj9``, ``min9``.
     inversion : int
         0 (root position) up to the number of notes - 1. Inversion ``k``
-        moves the ``k`` lowest notes up an octave, so the bass becomes the
-        chord's ``k``-th note (1st inversion of C major: E G C).
+        puts the chord's ``k``-th tone in the bass and moves the tones below
+        it up by whole octaves until they lie above it (1st inversion of C
+        major: E G C).
 
     Returns
     -------
@@ -573,7 +574,12 @@ def chord(root, quality: str = "maj", inversion: int = 0) -> list:
     quality = check_choice("quality", quality, tuple(CHORD_QUALITIES))
     steps = CHORD_QUALITIES[quality]
     inversion = check_in_range("inversion", inversion, 0, len(steps) - 1, integer=True)
-    notes = sorted(base + s + (12 if i < inversion else 0) for i, s in enumerate(steps))
+    bass = base + steps[inversion]
+    # Tones below the new bass move up by the fewest whole octaves that put
+    # them above it: one, except two for the root when the ninth is the bass.
+    notes = sorted(
+        base + s + 12 * ((bass - base - s) // 12 + 1) if i < inversion else base + s for i, s in enumerate(steps)
+    )
     if notes[-1] > 127:
         raise ValueError(f"root={root!r} is too high for a {quality!r} chord: it would pass MIDI 127")
     return notes
