@@ -457,3 +457,68 @@ def test_sequence_to_notes():
 def test_rhythm_bad_inputs(func, args, param):
     with pytest.raises(ValueError, match=param):
         func(*args)
+
+
+# ---------------------------------------------------------------- plots (musiclib.plots.theory)
+
+
+def test_plot_waveform_and_spectrum_draw_the_data():
+    from musiclib import plots, synth
+
+    y = synth.sine(440.0, 0.5, 22050, amplitude=0.5)
+    line = plots.waveform(y, 22050, duration=0.01)
+    assert line.get_xdata().size == 220 and line.get_xdata()[-1] == pytest.approx(219 / 22050)
+    spec = plots.spectrum(y, 22050, fmax=2000)
+    f, mag_db = spec.get_xdata(), spec.get_ydata()
+    assert f.max() <= 2000 and f[np.argmax(mag_db)] == pytest.approx(440.0, abs=1.0)
+    assert mag_db.max() == pytest.approx(20 * np.log10(0.5), abs=0.1)  # amplitude-calibrated
+    lin = plots.spectrum(y, 22050, db=False, log_freq=True)
+    assert lin.get_ydata().max() == pytest.approx(0.5, rel=0.01) and lin.get_xdata().min() >= 20
+    assert lin.axes.get_xscale() == "log"
+
+
+def test_plot_keyboard_highlights_and_names():
+    from matplotlib.colors import to_rgba
+
+    from musiclib import plots
+
+    keys = plots.keyboard(["C4", "E4", 67, "Bb4"], low=61, high=72, color="red")
+    assert min(keys) == 60 and max(keys) == 72  # widened to white keys
+    assert len(keys) == 13
+    for midi, patch in keys.items():
+        expected = "red" if midi in (60, 64, 67, 70) else ("black" if midi % 12 in (1, 3, 6, 8, 10) else "white")
+        assert patch.get_facecolor() == to_rgba(expected), midi
+    texts = sorted(t.get_text() for t in keys[60].axes.texts)
+    assert texts == ["A#4", "C4", "E4", "G4"]
+
+
+@pytest.mark.parametrize(
+    "call, param",
+    [
+        (lambda p: p.keyboard([60], low=70, high=60), "high"),
+        (lambda p: p.keyboard([128]), "highlight"),
+        (lambda p: p.keyboard(["H4"]), "name"),
+        (lambda p: p.keyboard([60], labels="some"), "labels"),
+        (lambda p: p.waveform(np.zeros((2, 10)), 22050), "y"),
+        (lambda p: p.spectrum(np.ones(100), 22050, fmin=5000, fmax=1000), "fmin"),
+        (lambda p: p.pitch_class_bars(np.ones(11)), "values"),
+        (lambda p: p.key_correlation_map(np.ones((12, 2))), "correlations"),
+    ],
+)
+def test_plot_bad_inputs(call, param):
+    from musiclib import plots
+
+    with pytest.raises(ValueError, match=param):
+        call(plots)
+
+
+def test_plot_pitch_and_key_helpers():
+    from musiclib import plots
+
+    line = plots.midi_vs_frequency(log_freq=True)
+    np.testing.assert_allclose(line.get_ydata(), theory.midi_to_hz(np.arange(21, 109)))
+    bars = plots.pitch_class_bars(theory.KRUMHANSL_KESSLER_MINOR)
+    assert [b.get_height() for b in bars] == list(theory.KRUMHANSL_KESSLER_MINOR)
+    corr = theory.key_correlations(theory.pitch_class_histogram(theory.scale("E4", "harmonic_minor")))
+    image = plots.key_correlation_map(corr)
+    np.testing.assert_array_equal(image.get_array(), corr)
