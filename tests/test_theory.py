@@ -522,3 +522,41 @@ def test_plot_pitch_and_key_helpers():
     corr = theory.key_correlations(theory.pitch_class_histogram(theory.scale("E4", "harmonic_minor")))
     image = plots.key_correlation_map(corr)
     np.testing.assert_array_equal(image.get_array(), corr)
+
+
+# ---------------------------------------------------------------- exercises of chapters 01 and 02
+
+
+def _exercise_cases():
+    from musiclib.exercises import ch01, ch02
+
+    return [(k, f) for module in (ch01, ch02) for k, f in sorted(module.SOLUTIONS.items())]
+
+
+@pytest.mark.parametrize("exercise_id, solution", _exercise_cases())
+def test_exercise_checkers_accept_solutions_and_reject_placeholders(exercise_id, solution):
+    from musiclib.exercises import check
+
+    assert check(exercise_id, solution())
+    assert not check(exercise_id, None)
+
+
+@pytest.mark.parametrize(
+    "exercise_id, wrong",
+    [("01.1", 660.0), ("01.2", 84), ("01.3", "C4"), ("01.4", 39.9), ("01.5", np.zeros(22050)),
+     ("02.1", "minor sixth"), ("02.2", -13.69), ("02.3", [64, 66, 67, 69, 71, 72, 74, 76]),
+     ("02.4", [55, 59, 62, 65]), ("02.5", 12.0), ("02.6", ("G", "major"))],
+)
+def test_exercise_checkers_reject_wrong_answers(exercise_id, wrong):
+    from musiclib.exercises import check
+
+    assert not check(exercise_id, wrong)
+
+
+def test_exercise_answers_that_should_count():
+    from musiclib.exercises import check, ch01, ch02
+
+    assert check("01.1", 659.255) and check("01.2", 83) and check("01.3", "Db4") and check("01.4", 38.9)
+    assert check("02.1", "Major Sixth") and check("02.2", 13.69) and check("02.5", 10)
+    assert ch02.SOLUTIONS["02.6"]() == ("E", "minor") and check("02.6", ["e", "minor"])
+    assert ch01.SOLUTIONS["01.3"]() == "C#4"
