@@ -1,0 +1,387 @@
+"""Tests for musiclib.data: the Bach chorales, cleaning report, piano-roll segments, splits and cache.
+
+Parses only a handful of chorales (module-scoped cache folder), so the module stays fast.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import numpy as np
+import pytest
+
+from musiclib import data, theory
+from musiclib.midi import Note
+
+N_PIECES = 8  # the first eight chorales of the corpus listing: both 3/4 and 4/4 pieces
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def loaded(cache):
+    return data.load_chorales(limit=N_PIECES, cache_dir=cache, progress=False, return_report=True)
+
+
+def _tiny_score(path, parts, names=("Soprano", "Alto", "Tenor", "Bass")):
+    """Write a small MusicXML score from tinyNotation strings, one per part."""
+    from music21 import converter, stream
+
+    score = stream.Score()
+    for text, name in zip(parts, names):
+        part = converter.parse("tinyNotation: " + text)
+        part.partName = name
+        score.insert(0, part)
+    score.write("musicxml", fp=str(path))
+    return str(path)
+
+
+GOOD = ("4/4 e'4 d' c' d' e'1", "4/4 c'4 b c' b c'1", "4/4 g4 g g g g1", "4/4 c4 G A G C1")
+
+
+# --------------------------------------------------------------------------- corpus and records
+
+
+def test_corpus_listing_counts():
+    names = data.list_chorales()
+    assert len(names) == 371  # music21 10.5.1 (pinned): the Riemenschneider listing
+    assert len(set(names)) == 350  # 21 entries name a file already listed
+    assert names[0] == "bach/bwv269"
+
+
+def test_chorale_records(loaded):
+    chorales, report = loaded
+    assert len(chorales) == report.n_kept > 0
+    for chorale in chorales:
+        assert re.fullmatch(r"bwv[\w.\-#]+", chorale.id)
+        assert re.fullmatch(r"[A-G][b#]? (major|minor)", chorale.key)
+        assert chorale.time_signature in data.KEPT_METERS
+        assert chorale.tempo == data.DEFAULT_TEMPO
+        assert list(chorale.voices) == list(data.VOICES)
+        notes = chorale.notes
+        assert notes == sorted(notes) and all(isinstance(n, Note) for n in notes)
+        assert len(notes) == sum(len(v) for v in chorale.voices.values())
+        for voice, (low, high) in data.VOICE_RANGES.items():
+            assert all(low <= n.pitch <= high for n in chorale.voices[voice])
+        # Voices are ordered top to bottom on average.
+        means = [np.mean([n.pitch for n in chorale.voices[v]]) for v in data.VOICES]
+        assert means == sorted(means, reverse=True)
+        assert 0 <= chorale.pickup_beats < chorale.beats_per_bar
+
+
+def test_notes_match_music21_independently(loaded):
+    """Compare each voice with music21's own tie merging (stripTies) and offsets, converted at the tempo."""
+    from music21 import corpus
+
+    chorales, _ = loaded
+    for chorale in chorales[:2]:
+        score = corpus.parse(chorale.source)
+        sec_per_beat = 60.0 / chorale.tempo
+        for voice, part in zip(data.VOICES, score.parts):
+            expected = sorted(
+                (
+                    (p.midi, float(n.offset) * sec_per_beat, float(n.offset + n.quarterLength) * sec_per_beat)
+                    for n in part.stripTies().flatten().notes
+                    for p in n.pitches
+                ),
+                key=lambda e: (e[1], e[0]),
+            )
+            got = [(n.pitch, n.start, n.end) for n in chorale.voices[voice]]
+            assert [g[0] for g in got] == [e[0] for e in expected]
+            np.testing.assert_allclose([g[1:] for g in got], [e[1:] for e in expected], atol=1e-9)
+
+
+def test_first_chorale_metadata(loaded):
+    chorales, _ = loaded
+    first = chorales[0]
+    assert (first.id, first.time_signature, first.pickup_beats) == ("bwv269", "3/4", 1.0)
+    # The key is Krumhansl-Schmuckler on the duration-weighted pitch-class histogram.
+    hist = theory.pitch_class_histogram([n.pitch for n in first.notes], weights=[n.duration for n in first.notes])
+    assert first.key == " ".join(theory.estimate_key(hist))
+
+
+def test_report_counts_and_table(loaded):
+    chorales, report = loaded
+    assert report.n_found == N_PIECES
+    assert report.n_kept + report.n_rejected == report.n_found
+    relisted = sum(1 for _, r, d in report.rejected if r == "duplicate" and d == "listed again")
+    assert report.n_parsed == report.n_found - report.count("parse failure") - relisted
+    assert list(report.kept) == [c.id for c in chorales]
+    counts = report.counts()
+    assert counts["kept"] == report.n_kept and sum(counts[r] for r in data.REJECTION_REASONS) == report.n_rejected
+    table = report.as_table()
+    assert table.startswith("| step | pieces |") and f"| kept | {report.n_kept} |" in table
+    assert "<table>" in report._repr_html_() and str(report) == table
+    with pytest.raises(ValueError, match="reason"):
+        report.count("bad reason")
+
+
+def test_injected_bad_pieces_are_reported_not_raised(tmp_path):
+    good = _tiny_score(tmp_path / "good.musicxml", GOOD)
+    corrupt = tmp_path / "corrupt.musicxml"
+    corrupt.write_text("<score-partwise><part id='P1'><measure>not music")
+    garbage = tmp_path / "garbage.mid"
+    garbage.write_bytes(b"MThd\x00\x00\x00\x06 truncated")
+    three = _tiny_score(tmp_path / "three.musicxml", GOOD[:3])
+    odd_meter = _tiny_score(tmp_path / "odd.musicxml", [t.replace("4/4", "5/4").replace("1", "1~ e4") for t in GOOD])
+    high = _tiny_score(tmp_path / "high.musicxml", ("4/4 e'''4 d' c' d' e'1", *GOOD[1:]))
+    sources = [good, str(corrupt), str(garbage), three, odd_meter, high, good, "bach/no-such-chorale"]
+    chorales, report = data.load_chorales(sources, use_cache=False, progress=False, return_report=True)
+    assert [c.id for c in chorales] == ["good"]
+    reasons = {pid: reason for pid, reason, _ in report.rejected}
+    assert reasons == {
+        "corrupt": "parse failure",
+        "garbage": "parse failure",
+        "three": "not four voices",
+        "odd": "unusual meter",
+        "high": "range outlier",
+        "good": "duplicate",
+        "no-such-chorale": "parse failure",
+    }
+    assert (report.n_found, report.n_kept, report.n_parsed) == (8, 1, 4)
+    assert report.count("parse failure") == 3
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def test_second_load_uses_cache_without_parsing(loaded, cache, monkeypatch):
+    def no_parsing(source):
+        raise AssertionError(f"parsed {source} although the cache holds it")
+
+    monkeypatch.setattr(data, "_parse_source", no_parsing)
+    chorales, report = data.load_chorales(limit=N_PIECES, cache_dir=cache, progress=False, return_report=True)
+    first, first_report = loaded
+    assert report == first_report
+    assert [c.notes for c in chorales] == [c.notes for c in first]
+    # Another tempo re-times the same cached notes.
+    slow = data.load_chorales(limit=N_PIECES, tempo=50.0, cache_dir=cache, progress=False)
+    assert slow[0].notes[3].start == pytest.approx(2 * first[0].notes[3].start)
+
+
+def test_cache_is_invalidated_by_parameters(loaded, cache, monkeypatch):
+    calls = []
+    real_parse = data._parse_source
+    monkeypatch.setattr(data, "_parse_source", lambda source: calls.append(source) or real_parse(source))
+    files_before = set(cache.glob("chorales-*.npz"))
+    data.load_chorales(limit=2, cache_dir=cache, progress=False)
+    assert len(calls) == 2
+    data.load_chorales(limit=2, meters=("4/4",), cache_dir=cache, progress=False)
+    assert len(calls) == 4
+    data.load_chorales(limit=2, meters=("4/4",), cache_dir=cache, progress=False)
+    assert len(calls) == 4  # now cached
+    assert len(set(cache.glob("chorales-*.npz")) - files_before) == 2
+    # A damaged cache file is rebuilt, not trusted.
+    newest = max(cache.glob("chorales-*.npz"), key=lambda p: p.stat().st_mtime_ns)
+    newest.write_bytes(b"not a zip file")
+    data.load_chorales(limit=2, meters=("4/4",), cache_dir=cache, progress=False)
+    assert len(calls) == 6 and zipfile.is_zipfile(newest)
+
+
+def test_cache_files_are_pickle_free_npz(loaded, cache):
+    for path in cache.glob("*.npz"):
+        with np.load(path, allow_pickle=False) as archive:
+            assert all(archive[name].dtype != object for name in archive.files)
+
+
+def test_use_cache_false_writes_nothing(tmp_path):
+    data.load_chorales(limit=1, cache_dir=tmp_path, use_cache=False, progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_quick_mode_limits_the_corpus(monkeypatch):
+    monkeypatch.setenv("MUSICLIB_QUICK", "1")
+    assert data._resolve_sources(None, None)[1] == data.QUICK_PIECES
+    assert data._resolve_sources(None, 3)[1] == 3
+    monkeypatch.setenv("MUSICLIB_QUICK", "0")
+    assert data._resolve_sources(None, None)[1] is None
+
+
+# --------------------------------------------------------------------------- piano rolls
+
+
+def test_normalizing_shift():
+    cases = {"C major": 0, "A minor": 0, "G major": 5, "F major": -5, "F# major": -6, "B minor": -2, "Eb major": -3, "C minor": -3}
+    for key, shift in cases.items():
+        assert data.normalizing_shift(key) == shift
+    for key in ("H major", "C dorian", 3):
+        with pytest.raises(ValueError, match="key"):
+            data.normalizing_shift(key)
+
+
+def test_transposition_shifts_the_roll(loaded):
+    chorale = loaded[0][1]
+    base = data.chorale_pianoroll(chorale)
+    for k in (-3, 2, 5):
+        shifted = data.chorale_pianoroll(chorale, transpose=k)
+        np.testing.assert_array_equal(shifted, np.roll(base, k, axis=1))
+        assert base[:, -5:].sum() == 0 and base[:, :5].sum() == 0  # so np.roll wrapped nothing
+    normal = chorale.transposed(data.normalizing_shift(chorale.key))
+    assert normal.key in ("C major", "A minor")
+    hist = theory.pitch_class_histogram([n.pitch for n in normal.notes], weights=[n.duration for n in normal.notes])
+    assert " ".join(theory.estimate_key(hist)) == normal.key
+
+
+def test_segments_are_bar_aligned(loaded):
+    chorale = next(c for c in loaded[0] if c.time_signature == "4/4" and c.pickup_beats > 0)
+    roll = data.chorale_pianoroll(chorale, steps_per_beat=4)
+    segments = data.chorale_segments(chorale, steps_per_beat=4, bars=2, hop_bars=1)
+    first = int(chorale.pickup_beats * 4)
+    assert segments.shape[1:] == (32, data.N_PITCHES)
+    assert len(segments) == (len(roll) - first - 32) // 16 + 1
+    for i, segment in enumerate(segments):
+        np.testing.assert_array_equal(segment, roll[first + 16 * i : first + 16 * i + 32])
+
+
+def test_segment_pianoroll_by_hand():
+    roll = np.arange(20).reshape(10, 2)
+    out = data.segment_pianoroll(roll, window_steps=4, hop_steps=3, start_step=1)
+    np.testing.assert_array_equal(out[:, 0, 0], [2, 8])  # windows start at steps 1 and 4; 7 would overrun
+    assert data.segment_pianoroll(roll, window_steps=11, hop_steps=1).shape == (0, 11, 2)
+    for kwargs, name in [(dict(window_steps=0, hop_steps=1), "window_steps"), (dict(window_steps=2, hop_steps=0), "hop_steps")]:
+        with pytest.raises(ValueError, match=name):
+            data.segment_pianoroll(roll, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def splits(loaded, cache):
+    return {
+        split: data.load_pianorolls(split, limit=N_PIECES, cache_dir=cache, progress=False, return_pieces=True)
+        for split in data.SPLITS
+    }
+
+
+def test_pianoroll_shapes_dtypes_values(splits):
+    for rolls, pieces in splits.values():
+        assert rolls.dtype == np.float32 and rolls.shape[1:] == (64, data.N_PITCHES)
+        assert len(pieces) == len(rolls) > 0
+        assert set(np.unique(rolls)) <= {0.0, 1.0}
+        # Four voices: at most four notes sound at once, and the roll is not empty.
+        assert rolls.sum(axis=2).max() <= 4 and rolls.mean() > 0.02
+
+
+def test_splits_never_share_a_piece(loaded, splits):
+    chorales = [c for c in loaded[0] if c.time_signature == "4/4"]
+    owners = {split: set(pieces) for split, (_, pieces) in splits.items()}
+    assert not owners["train"] & owners["val"] and not owners["train"] & owners["test"] and not owners["val"] & owners["test"]
+    assert set().union(*owners.values()) == {c.id for c in chorales}
+    # Same seed, same split (from the cache or rebuilt).
+    again, pieces = data.load_pianorolls("val", limit=N_PIECES, cache_dir=None, use_cache=False, progress=False, return_pieces=True)
+    np.testing.assert_array_equal(again, splits["val"][0])
+    np.testing.assert_array_equal(pieces, splits["val"][1])
+
+
+def test_normalised_segments_and_augmentation(loaded, cache, splits):
+    rolls, pieces = splits["train"]
+    by_id = {c.id: c for c in loaded[0]}
+    piece = pieces[0]
+    chorale = by_id[piece]
+    expected = data.chorale_segments(chorale, transpose=data.normalizing_shift(chorale.key))
+    np.testing.assert_array_equal(rolls[pieces == piece], expected)
+    augmented, aug_pieces = data.load_pianorolls(
+        "train", limit=N_PIECES, augment_semitones=1, cache_dir=cache, progress=False, return_pieces=True
+    )
+    assert len(augmented) == 3 * len(rolls)
+    mine = augmented[aug_pieces == piece]
+    n = len(expected)
+    np.testing.assert_array_equal(mine[n : 2 * n], expected)  # shifts -1, 0, +1 in order
+    np.testing.assert_array_equal(mine[:n], np.roll(expected, -1, axis=2))
+    np.testing.assert_array_equal(mine[2 * n :], np.roll(expected, 1, axis=2))
+    val = data.load_pianorolls("val", limit=N_PIECES, augment_semitones=1, cache_dir=cache, progress=False)
+    np.testing.assert_array_equal(val, splits["val"][0])  # never augmented
+
+
+def test_original_keys_and_other_grid(loaded, cache):
+    rolls, pieces = data.load_pianorolls(
+        "train", limit=N_PIECES, transpose="none", steps_per_beat=2, bars=2, hop_bars=2, cache_dir=cache,
+        progress=False, return_pieces=True,
+    )
+    assert rolls.shape[1:] == (16, data.N_PITCHES)
+    chorale = {c.id: c for c in loaded[0]}[pieces[0]]
+    np.testing.assert_array_equal(
+        rolls[pieces == pieces[0]], data.chorale_segments(chorale, steps_per_beat=2, bars=2, hop_bars=2)
+    )
+
+
+def test_pianoroll_cache_skips_building(splits, cache, monkeypatch):
+    monkeypatch.setattr(data, "_build_pianorolls", lambda *a, **k: pytest.fail("rebuilt a cached split"))
+    np.testing.assert_array_equal(
+        data.load_pianorolls("test", limit=N_PIECES, cache_dir=cache, progress=False), splits["test"][0]
+    )
+
+
+# --------------------------------------------------------------------------- splits
+
+
+def test_split_pieces_properties():
+    ids = [f"p{i:03d}" for i in range(100)]
+    parts = data.split_pieces(ids, seed=3)
+    assert [len(parts[s]) for s in data.SPLITS] == [80, 10, 10]
+    assert sorted(sum(parts.values(), [])) == ids
+    assert data.split_pieces(list(reversed(ids)), seed=3) == parts  # order of the input does not matter
+    assert data.split_pieces(ids, seed=4) != parts
+    small = data.split_pieces(["a", "b", "c"], seed=0)
+    assert all(len(small[s]) == 1 for s in data.SPLITS)
+    groups = {i: ("g" if i < "p010" else i) for i in ids}  # ten pieces share a melody
+    grouped = data.split_pieces(ids, seed=3, groups=groups)
+    homes = [s for s in data.SPLITS if set(grouped[s]) & {f"p{i:03d}" for i in range(10)}]
+    assert len(homes) == 1 and set(grouped[homes[0]]) >= {f"p{i:03d}" for i in range(10)}
+
+
+def test_melody_groups(loaded):
+    chorales = loaded[0]
+    twin = chorales[0].transposed(2)
+    twin = type(twin)(**{**twin.__dict__, "id": "twin"})
+    groups = data.melody_groups([*chorales, twin])
+    assert groups["twin"] == chorales[0].id
+    assert len(set(groups[c.id] for c in chorales)) == len(chorales)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(ids=["a", "a"]), "unique"),
+        (dict(ids=["a"], seed=-1), "seed"),
+        (dict(ids=["a"], fractions=(0.5, 0.5)), "fractions"),
+        (dict(ids=["a"], fractions=(0.9, 0.2, -0.1)), "fractions"),
+        (dict(ids=["a", "b"], groups={"a": 1}), "groups"),
+    ],
+)
+def test_split_pieces_bad_input(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        data.split_pieces(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(split="training"), "split"),
+        (dict(seed=-1), "seed"),
+        (dict(steps_per_beat=0), "steps_per_beat"),
+        (dict(bars=0), "bars"),
+        (dict(hop_bars=0), "hop_bars"),
+        (dict(transpose="C"), "transpose"),
+        (dict(augment_semitones=7), "augment_semitones"),
+        (dict(meter="3/2"), "meter"),
+        (dict(pitch_offset=100, n_pitches=40), "n_pitches"),
+        (dict(fractions=(1.0, 0.5, 0.0)), "fractions"),
+        (dict(limit=0), "limit"),
+        (dict(sources="bach/bwv269"), "sources"),
+    ],
+)
+def test_load_pianorolls_bad_parameters(kwargs, name, tmp_path):
+    with pytest.raises(ValueError, match=name):
+        data.load_pianorolls(**{"cache_dir": tmp_path, "progress": False, **kwargs})
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [(dict(tempo=0), "tempo"), (dict(meters="4/4"), "meters"), (dict(meters=()), "meters"), (dict(sources=[]), "sources")],
+)
+def test_load_chorales_bad_parameters(kwargs, name, tmp_path):
+    with pytest.raises(ValueError, match=name):
+        data.load_chorales(**{"cache_dir": tmp_path, "progress": False, **kwargs})
