@@ -385,3 +385,46 @@ def test_load_pianorolls_bad_parameters(kwargs, name, tmp_path):
 def test_load_chorales_bad_parameters(kwargs, name, tmp_path):
     with pytest.raises(ValueError, match=name):
         data.load_chorales(**{"cache_dir": tmp_path, "progress": False, **kwargs})
+
+
+# --------------------------------------------------------------------------- plots and exercises of chapter 03
+
+
+def test_symbolic_plots_draw_the_data(loaded):
+    from musiclib import plots
+
+    chorales = loaded[0]
+    boxes = plots.voice_ranges(chorales)
+    soprano = [n.pitch for c in chorales for n in c.voices["S"]]
+    assert len(boxes["boxes"]) == 4 and boxes["whiskers"][1].get_ydata()[1] == max(soprano)
+    bars = plots.key_counts(chorales)
+    assert sum(b.get_height() for b in bars) == len(chorales)
+    durations = plots.duration_counts(chorales, max_bars=50)
+    assert sum(b.get_height() for b in durations) == sum(len(c.notes) for c in chorales)
+    chorale = chorales[1]
+    image = plots.pianoroll(chorale.notes, tempo=chorale.tempo, first_downbeat=chorale.pickup_beats)
+    assert image.get_array().sum() == data.chorale_pianoroll(chorale, pitch_offset=0, n_pitches=128).sum()
+    rolls = np.zeros((3, 16, 12))
+    rolls[1, :4, 2] = 1
+    images = plots.pianoroll_segments(rolls, pitch_offset=60, ncols=2)
+    assert len(images) == 3 and images[1].get_array().T[:4, 2].tolist() == [1, 1, 1, 1]
+    with pytest.raises(ValueError, match="roll"):
+        plots.pianoroll(np.zeros(5))
+    with pytest.raises(ValueError, match="rolls"):
+        plots.pianoroll_segments(np.zeros((4, 4)))
+
+
+def test_chapter_03_exercises():
+    from musiclib.exercises import ch03, check
+
+    for exercise_id, solution in ch03.SOLUTIONS.items():
+        assert check(exercise_id, solution()), exercise_id
+        assert not check(exercise_id, None), exercise_id
+    assert ch03.SOLUTIONS["03.1"]() == 2.0
+    assert ch03.SOLUTIONS["03.3"]() == (-4, -1)
+    assert ch03.SOLUTIONS["03.4"]() == (9, 3)
+    assert not check("03.2", np.zeros((8, 5)))
+    assert not check("03.3", (4, 1))
+    assert not check("03.4", (12, 3))
+    assert not check("03.5", lambda roll: True)
+    assert not check("03.5", lambda roll: bool(np.asarray(roll).sum(axis=1).max() <= 4))  # misses the binary rule
