@@ -254,8 +254,9 @@ def js_divergence(p, q, x):
 
     Examples
     --------
-    >>> x = np.linspace(0, 4, 401)
-    >>> p, q = (x < 1).astype(float), (x > 2).astype(float) / 2  # disjoint supports
+    >>> from scipy.stats import norm
+    >>> x = np.linspace(-10, 10, 2001)
+    >>> p, q = norm.pdf(x, -5, 0.5), norm.pdf(x, 5, 0.5)  # (numerically) disjoint supports
     >>> round(js_divergence(p, q, x), 3)  # log 2
     0.693
     """
