@@ -116,6 +116,8 @@ def spectrogram(
     fmax: float | None = None,
     htk: bool = False,
     cmap: str = "magma",
+    vmin: float | None = None,
+    vmax: float | None = None,
     colorbar: bool = True,
     title: str | None = None,
 ):
@@ -138,6 +140,8 @@ def spectrogram(
         The mel band limits and scale, for ``y_axis="mel"``.
     cmap : str
         Colour map.
+    vmin, vmax : float or None
+        Colour limits (default: the data's range); fix them to compare two plots.
     colorbar : bool
         Add a colour bar in dB.
     title : str or None
@@ -162,7 +166,9 @@ def spectrogram(
         ylabel = "mel band (centre Hz)"
     else:
         raise ValueError(f"y_axis={y_axis!r} is not supported; choose one of 'linear', 'mel'")
-    image = ax.imshow(S_db, origin="lower", aspect="auto", extent=extent, cmap=cmap, interpolation="nearest")
+    image = ax.imshow(
+        S_db, origin="lower", aspect="auto", extent=extent, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest"
+    )
     if y_axis == "mel":
         centres = mel_frequencies(n_rows + 2, fmin=fmin, fmax=fmax or sr / 2, htk=htk)[1:-1]
         ticks = np.linspace(0, n_rows - 1, min(n_rows, 6)).round().astype(int)
@@ -262,6 +268,9 @@ def dct_basis(*, n_mels: int = 40, n_basis: int = 5, ax=None):
 
 def mfcc_image(M, *, sr: float, hop_length: int, ax=None, colorbar: bool = True, title: str | None = None):
     """Draw MFCCs (coefficient by frame) with time in seconds.
+
+    The colour limits are symmetric and set by coefficients 1 and up: ``c0``
+    (loudness) is usually much larger and saturates, so the rest stay visible.
 
     Chapter: 05_mfcc_features
 
