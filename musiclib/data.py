@@ -75,7 +75,7 @@ import numpy as np
 
 from . import config
 from ._validation import check_choice, check_in_range, check_positive, check_positive_int
-from .midi import Note, notes_to_pianoroll
+from .midi import Note, note_steps
 
 __all__ = [
     "VOICES",
@@ -122,7 +122,7 @@ KEPT_METERS = ("3/4", "4/4")
 REJECTION_REASONS = ("duplicate", "parse failure", "not four voices", "meter change", "unusual meter", "range outlier")
 SPLITS = ("train", "val", "test")
 _DEFAULT_FRACTIONS = (0.8, 0.1, 0.1)
-_FORMAT_VERSION = "3"  # bump when the cache layout or cleaning rules change
+_FORMAT_VERSION = "4"  # bump when the cache layout or cleaning rules change
 
 
 # --------------------------------------------------------------------------- records
@@ -712,6 +712,11 @@ def chorale_pianoroll(
 
     Chapter: 03_symbolic_music_data
 
+    Each voice stays monophonic on the grid: notes are quantised as in
+    :func:`musiclib.midi.notes_to_pianoroll`, and where two notes of one voice land in
+    the same step (a pair of 32nd notes on a sixteenth grid) the later note wins. So a
+    step never holds more than four sounding pitches.
+
     Returns
     -------
     np.ndarray [shape=(n_steps, n_pitches), dtype=float32]
@@ -724,10 +729,29 @@ def chorale_pianoroll(
         or a parameter is out of range.
     """
     transpose = check_in_range("transpose", transpose, -24, 24, integer=True)
-    notes = chorale.transposed(transpose).notes if transpose else chorale.notes
-    return notes_to_pianoroll(
-        notes, steps_per_beat=steps_per_beat, tempo=chorale.tempo, pitch_offset=pitch_offset, n_pitches=n_pitches
-    )
+    if transpose:
+        chorale = chorale.transposed(transpose)
+    pitch_offset = check_in_range("pitch_offset", pitch_offset, 0, 127, integer=True)
+    n_pitches = check_in_range("n_pitches", n_pitches, 1, 128 - pitch_offset, integer=True)
+    voice_steps = {}
+    for voice in VOICES:
+        notes = chorale.voices[voice]
+        for note in notes:
+            if not pitch_offset <= note.pitch < pitch_offset + n_pitches:
+                raise ValueError(
+                    f"pitch {note.pitch} ({VOICE_NAMES[voice]}) is outside pitch_offset={pitch_offset} .. "
+                    f"{pitch_offset + n_pitches - 1} (n_pitches={n_pitches})"
+                )
+        voice_steps[voice] = note_steps(notes, steps_per_beat=steps_per_beat, tempo=chorale.tempo)
+    n_steps = max((int(s[:, 1].max()) for s in voice_steps.values() if len(s)), default=0)
+    roll = np.zeros((n_steps, n_pitches), dtype=np.float32)
+    for voice in VOICES:
+        voice_roll = np.full(n_steps, -1)  # the sounding column of this voice at each step, -1 = rest
+        for note, (on, off) in zip(chorale.voices[voice], voice_steps[voice]):
+            voice_roll[on:off] = note.pitch - pitch_offset  # notes are sorted: a later note overwrites
+        sounding = np.nonzero(voice_roll >= 0)[0]
+        roll[sounding, voice_roll[sounding]] = 1.0
+    return roll
 
 
 def segment_pianoroll(roll, *, window_steps: int, hop_steps: int, start_step: int = 0) -> np.ndarray:

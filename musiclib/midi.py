@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import io
+import math
 import numbers
 import os
 from pathlib import Path
@@ -30,6 +31,7 @@ __all__ = [
     "notes_to_pianoroll",
     "pianoroll_to_notes",
     "seconds_per_step",
+    "note_steps",
     "DEFAULT_MAX_BYTES",
 ]
 
@@ -100,6 +102,17 @@ class Note:
 
     def __post_init__(self):
         pitch, start, end, velocity = self.pitch, self.start, self.end, self.velocity
+        # Fast path for plain Python numbers (datasets build ~10^5 notes); same rules as below.
+        if (
+            type(pitch) is int
+            and type(velocity) is int
+            and type(start) is float
+            and type(end) is float
+            and 0 <= pitch <= 127
+            and 1 <= velocity <= 127
+            and 0.0 <= start < end < math.inf
+        ):
+            return
         if not _is_int(pitch) or not 0 <= pitch <= 127:
             raise ValueError(f"pitch={pitch!r} must be an integer in [0, 127]")
         if not _is_real(start) or not np.isfinite(start) or start < 0:
@@ -441,6 +454,38 @@ def seconds_per_step(*, tempo: float, steps_per_beat: int) -> float:
     return 60.0 / (tempo * steps_per_beat)
 
 
+def note_steps(notes, *, steps_per_beat: int = 4, tempo: float = 120.0) -> np.ndarray:
+    """Quantise notes to grid steps: ``[on, off)`` with ``on = round(start / step)``.
+
+    ``off = max(round(end / step), on + 1)``, so a note shorter than a step still
+    fills its onset step. This is the rule :func:`notes_to_pianoroll` uses
+    (Python's ``round``: halves go to the even step).
+
+    Chapter: 03_symbolic_music_data
+
+    Returns
+    -------
+    np.ndarray [shape=(n_notes, 2), dtype=int64]
+        Onset step and offset step (exclusive) of each note, in input order.
+
+    Examples
+    --------
+    >>> note_steps([Note(60, 0.0, 0.5), Note(62, 0.5, 0.51)], steps_per_beat=4, tempo=120).tolist()
+    [[0, 4], [4, 5]]
+    """
+    step = seconds_per_step(tempo=tempo, steps_per_beat=steps_per_beat)
+    out = np.zeros((0, 2), dtype=np.int64)
+    notes = list(notes)
+    for i, note in enumerate(notes):
+        if not isinstance(note, Note):
+            raise ValueError(f"notes[{i}]={note!r} must be a musiclib.midi.Note")
+    if notes:
+        on = [int(round(note.start / step)) for note in notes]
+        off = [max(int(round(note.end / step)), o + 1) for note, o in zip(notes, on)]
+        out = np.array([on, off], dtype=np.int64).T
+    return out
+
+
 def notes_to_pianoroll(
     notes,
     *,
@@ -503,7 +548,7 @@ def notes_to_pianoroll(
     >>> roll.shape, roll[:, 0].tolist()
     ((4, 12), [1.0, 1.0, 1.0, 1.0])
     """
-    step = seconds_per_step(tempo=tempo, steps_per_beat=steps_per_beat)
+    seconds_per_step(tempo=tempo, steps_per_beat=steps_per_beat)  # validates both
     pitch_offset = check_in_range("pitch_offset", pitch_offset, 0, 127, integer=True)
     n_pitches = check_in_range("n_pitches", n_pitches, 1, 128 - pitch_offset, integer=True)
     max_steps = check_positive_int("max_steps", max_steps)
@@ -511,10 +556,9 @@ def notes_to_pianoroll(
         n_steps = check_in_range("n_steps", n_steps, 0, max_steps, integer=True)
     check_choice("out_of_range", out_of_range, ("error", "drop"))
     notes = list(notes)
+    steps = note_steps(notes, steps_per_beat=steps_per_beat, tempo=tempo)
     spans = []
-    for i, note in enumerate(notes):
-        if not isinstance(note, Note):
-            raise ValueError(f"notes[{i}]={note!r} must be a musiclib.midi.Note")
+    for i, (note, (on, off)) in enumerate(zip(notes, steps)):
         if not pitch_offset <= note.pitch < pitch_offset + n_pitches:
             if out_of_range == "drop":
                 continue
@@ -522,9 +566,7 @@ def notes_to_pianoroll(
                 f"notes[{i}] has pitch {note.pitch}, outside pitch_offset={pitch_offset} .. "
                 f"{pitch_offset + n_pitches - 1} (n_pitches={n_pitches}); widen the range or pass out_of_range='drop'"
             )
-        on = int(round(note.start / step))
-        off = max(int(round(note.end / step)), on + 1)
-        spans.append((note.pitch - pitch_offset, on, off))
+        spans.append((note.pitch - pitch_offset, int(on), int(off)))
     needed = max((s[2] for s in spans), default=0)
     if n_steps is None:
         if needed > max_steps:

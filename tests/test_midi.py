@@ -17,6 +17,7 @@ from musiclib.midi import (
     DEFAULT_MAX_BYTES,
     MidiError,
     Note,
+    note_steps,
     notes_to_pianoroll,
     pianoroll_to_notes,
     read_midi,
@@ -349,6 +350,18 @@ def test_quantised_notes_to_roll_and_back(raw, steps_per_beat):
     back = pianoroll_to_notes(roll, steps_per_beat=steps_per_beat, tempo=90, pitch_offset=48)
     assert [n.pitch for n in back] == [n.pitch for n in sorted(kept)]
     np.testing.assert_allclose([(n.start, n.end) for n in back], [(n.start, n.end) for n in sorted(kept)], atol=1e-9)
+
+
+def test_note_steps_is_the_roll_rule():
+    notes = [Note(60, 0.0, 0.5), Note(61, 0.3, 0.31), Note(62, 0.0625, 0.1875)]  # 0.0625 s = half a step
+    steps = note_steps(notes, steps_per_beat=4, tempo=120)
+    assert steps.tolist() == [[0, 4], [2, 3], [0, 2]]  # round(0.5) = 0 and round(1.5) = 2 (halves to even)
+    roll = notes_to_pianoroll(notes, steps_per_beat=4, tempo=120, pitch_offset=60, n_pitches=3)
+    for column, (on, off) in enumerate(steps):
+        assert np.nonzero(roll[:, column])[0].tolist() == list(range(on, off))
+    assert note_steps([], steps_per_beat=4, tempo=120).shape == (0, 2)
+    with pytest.raises(ValueError, match="notes"):
+        note_steps([(60, 0, 1)])
 
 
 def test_repeated_notes_merge_in_a_binary_roll():
