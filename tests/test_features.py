@@ -363,6 +363,8 @@ def test_mfcc_to_audio_keeps_the_envelope_and_is_seeded():
     assert np.corrcoef(M[0], M_hat[0])[0, 1] > 0.9
     assert np.max(np.abs(M[:4] - M_hat[:4])) < 0.25 * np.max(np.abs(M[:4]))
     assert np.abs(np.corrcoef(y, y_hat)[0, 1]) < 0.5
+    batch = F.mfcc_to_audio(np.stack([M, M[:, ::-1]]), sr=sr, length=len(y), n_iter=2)
+    assert batch.shape == (2, len(y)) and np.all(np.isfinite(batch))
 
 
 # ----------------------------------------------------------------------------- TensorFlow path
