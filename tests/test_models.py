@@ -201,3 +201,23 @@ def test_function_curves_and_confusion_matrix():
 def test_bad_inputs_raise_value_error(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+# ---------------------------------------------------------------- exercises of chapter 06
+
+
+def test_chapter06_exercises_accept_solutions_and_reject_placeholders():
+    from musiclib.exercises import ch06, check
+
+    assert sorted(ch06.SOLUTIONS) == ["06.1", "06.2", "06.3", "06.4"]
+    for exercise_id, solution in ch06.SOLUTIONS.items():
+        assert check(exercise_id, solution()), exercise_id
+        assert not check(exercise_id, None)
+    assert ch06.SOLUTIONS["06.1"]() == pytest.approx(0.25)
+    assert ch06.SOLUTIONS["06.2"]() == models.build_mlp(12, hidden=(32,), output_dim=2).count_params()
+    # ∂L/∂b2 = σ(z) - y for a single example: recompute from the forward pass.
+    params = models.init_tiny_net(2, 3, 1, seed=0)
+    z = models.tiny_net_forward(params, np.array([[1.0, -1.0]]))[0][0, 0]
+    assert ch06.SOLUTIONS["06.3"]() == pytest.approx(1 / (1 + np.exp(-z)) - 1)
+    assert np.flatnonzero(ch06.SOLUTIONS["06.4"]()).tolist() == [0, 4, 9]
+    assert not check("06.4", np.ones(12) / 12)
