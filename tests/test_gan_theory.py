@@ -215,3 +215,20 @@ def test_density_curves_draws_lines_and_histograms(rng):
 def test_bad_inputs_raise_value_error(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+# ---------------------------------------------------------------- exercises of chapter 07
+
+
+def test_chapter07_exercises_accept_solutions_and_reject_placeholders():
+    from musiclib.exercises import ch07, check
+
+    assert sorted(ch07.SOLUTIONS) == ["07.1", "07.2", "07.3", "07.4", "07.5", "07.6"]
+    for exercise_id, solution in ch07.SOLUTIONS.items():
+        assert check(exercise_id, solution()), exercise_id
+        assert not check(exercise_id, None)
+        assert not check(exercise_id, solution() + 0.5)
+    # Independent values: 3/4, -log 4, log 2, (2 + 2 + 1)/3, (1 - 0.01)/0.01, 2·(1 + 2/20).
+    expected = [0.75, -np.log(4), np.log(2), 5 / 3, 99.0, 2.2]
+    got = [ch07.SOLUTIONS[k]() for k in sorted(ch07.SOLUTIONS)]
+    np.testing.assert_allclose(got, expected, rtol=1e-9)
