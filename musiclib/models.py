@@ -437,7 +437,7 @@ def chord_dataset(n_examples: int, *, qualities=("maj", "min"), noise: float = 0
     Each example draws a quality from ``qualities`` (balanced), a root
     (MIDI 48-59, any of the 12 pitch classes), an inversion, up to two
     octave doublings of chord tones, with probability ``extra_note_prob`` one
-    non-chord tone (a passing note), then computes :func:`chord_chroma` and
+    random extra note in C4-B4 (usually a non-chord tone, like a passing note), then computes :func:`chord_chroma` and
     adds Gaussian noise of standard deviation ``noise`` (clipped at 0,
     rescaled to sum 1).
 

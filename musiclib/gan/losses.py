@@ -20,8 +20,8 @@ least_squares    ½E[(r - 1)²] + ½E[f²]                  ½E[(f - 1)²]
 
 The logarithms are computed with softplus, ``log D(x) = -softplus(-x)`` and
 ``log(1 - D(x)) = -softplus(x)``, which stay finite for any float logit;
-``log(sigmoid(x))`` underflows to ``log(0) = -inf`` near x = -104 in float32
-and loses all precision long before.
+``log(sigmoid(x))`` is ``log(0) = -inf`` from about x = -88 in float32
+(TensorFlow on CPU flushes the tiny sigmoid to 0), and inaccurate before.
 """
 
 from __future__ import annotations

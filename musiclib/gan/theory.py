@@ -576,7 +576,7 @@ def _train(real, fake, *, objective, hidden, steps, learning_rate, batch_size, s
     if constraint == "clip":
         # Start inside the clipping box too.
         for v in variables:
-            v.assign(np.clip(keras.ops.convert_to_numpy(v), -clip_value, clip_value))
+            v.assign(keras.ops.clip(v.value, -clip_value, clip_value))
     losses, estimates = np.empty(steps), np.empty(steps)
     for i in range(steps):
         loss, estimate = step()
