@@ -253,3 +253,31 @@ def test_nonsaturating_gan_learns_the_ring():
     assert after["modes_covered"] >= 6
     assert after["high_quality"] >= 0.5
     assert not result.collapsed_epochs
+
+
+# ---- chapter 08 exercises ---------------------------------------------------------------
+
+
+def test_ch08_exercises_accept_right_answers_and_reject_wrong_ones():
+    from musiclib.exercises import check
+    from musiclib.exercises.ch08 import RING_STD, exercise_samples
+
+    samples = exercise_samples()
+    assert samples.shape == (600, 2)
+    centers = toy.ring_centers()
+    # Independent count: distance to every centre by brute force.
+    dist = np.linalg.norm(samples[:, None, :] - centers[None], axis=2)
+    near = dist.min(axis=1) <= 3 * RING_STD
+    per_mode = np.bincount(dist.argmin(axis=1)[near], minlength=8)
+    assert check("08.1", int(np.sum(per_mode >= 10)))
+    assert not check("08.1", int(np.sum(per_mode >= 10)) + 1)
+    assert check("08.2", near.mean())
+    assert not check("08.2", 100 * near.mean())
+    assert check("08.3", {"minimax"}) and check("08.3", "minimax")
+    assert not check("08.3", {"minimax", "least_squares"})
+    f = -6.0
+    ratio = (1 - special.expit(f)) / special.expit(f)  # = e^6
+    assert ratio == pytest.approx(np.exp(6))
+    assert check("08.4", ratio) and not check("08.4", 1 / ratio)
+    for exercise in ("08.1", "08.2", "08.3", "08.4"):
+        assert not check(exercise, None)
