@@ -456,6 +456,11 @@ class ToyGANResult:
     settings: dict = field(default_factory=dict)
 
     @property
+    def collapsed(self):
+        """True when the collapse detector flagged at least one epoch."""
+        return bool(self.collapsed_epochs)
+
+    @property
     def final_samples(self):
         """Samples of the fixed latent batch after the last recorded epoch."""
         return self.snapshots[max(self.snapshots)]
@@ -491,10 +496,11 @@ def train_toy_gan(
     :class:`~musiclib.gan.trainer.SampleMonitor`, a
     :class:`~musiclib.gan.trainer.CollapseDetector`, a
     :class:`~musiclib.gan.trainer.NaNGuard` (no exception: the message lands
-    in ``result.diverged``) and ``keras.callbacks.TerminateOnNaN``. The data
-    are reshuffled every epoch by a ``tf.data`` shuffle seeded by ``seed``,
-    so equal seeds give equal runs (up to floating-point non-determinism of
-    multi-threaded CPU kernels).
+    in ``result.diverged``) and ``keras.callbacks.TerminateOnNaN``. Each epoch
+    visits the data in a fresh order drawn from ``np.random.default_rng(seed)``
+    (the last ``len(data) % batch_size`` samples of each permutation are
+    skipped), so equal seeds give equal runs whatever the global random
+    state, up to floating-point differences between machines.
 
     Parameters
     ----------
@@ -550,7 +556,8 @@ def train_toy_gan(
     Raises
     ------
     ValueError
-        If a parameter is outside its range or ``data`` is not finite.
+        If a parameter is outside its range, ``data`` is not finite or
+        ``batch_size`` exceeds the number of samples.
 
     Chapter: 08_toy_gans
 
@@ -606,14 +613,22 @@ def train_toy_gan(
     guard = NaNGuard(raise_error=False)
     import tensorflow as tf
 
-    # A seeded tf.data shuffle reshuffles every epoch yet repeats from run to
-    # run, without depending on TensorFlow's global random state.
-    dataset = tf.data.Dataset.from_tensor_slices(data).shuffle(len(data), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
+    # Every epoch's order is drawn up front from a NumPy generator seeded by
+    # ``seed``: a seeded tf.data shuffle would also depend on TensorFlow's
+    # global seed. ``fit`` with ``steps_per_epoch`` keeps one iterator over
+    # all epochs, so each epoch sees its own permutation.
+    if batch_size > len(data):
+        raise ValueError(f"batch_size={batch_size} must be at most the number of samples ({len(data)})")
+    steps_per_epoch = len(data) // batch_size
+    rng = np.random.default_rng(seed)
+    order = np.concatenate([rng.permutation(len(data))[: steps_per_epoch * batch_size] for _ in range(epochs)])
+    dataset = tf.data.Dataset.from_tensor_slices(data[order]).batch(batch_size)
     start = time.perf_counter()
     history = gan.fit(
         dataset,
         epochs=epochs,
-        shuffle=False,  # the dataset shuffles itself
+        steps_per_epoch=steps_per_epoch,
+        shuffle=False,  # the order above is already shuffled
         verbose=0,
         callbacks=[monitor, detector, guard, keras.callbacks.TerminateOnNaN()],
     )
