@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-__all__ = ["check", "register", "available", "ExerciseResult"]
+__all__ = ["check", "register", "available", "as_number", "ExerciseResult"]
 
 _CHECKERS: dict = {}
 
@@ -42,6 +42,13 @@ def register(exercise_id: str):
         return checker
 
     return decorator
+
+
+def as_number(answer) -> float:
+    """Return ``float(answer)`` for checkers; a placeholder ``None`` gets a friendly message."""
+    if answer is None:
+        raise ValueError("no answer yet: replace None with your number")
+    return float(answer)
 
 
 def _load_all() -> None:

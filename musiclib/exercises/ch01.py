@@ -7,15 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import register
+from . import as_number, register
 
 __all__ = ["SOLUTIONS"]
-
-
-def _number(answer) -> float:
-    if answer is None:
-        raise ValueError("no answer yet: replace None with your number")
-    return float(answer)
 
 
 def _note(answer) -> int:
@@ -70,14 +64,14 @@ SOLUTIONS = {
 @register("01.1")
 def check_hz_of_e5(answer):
     """The 12-TET frequency of E5 in Hz (A4 = 440 Hz), within 0.1 Hz."""
-    ok = abs(_number(answer) - _hz_of_e5()) < 0.1
+    ok = abs(as_number(answer) - _hz_of_e5()) < 0.1
     return ok, "Find E5's MIDI number first, then use f = 440 * 2 ** ((m - 69) / 12)."
 
 
 @register("01.2")
 def check_midi_of_1000_hz(answer):
     """The MIDI number of the key closest to 1000 Hz (an integer)."""
-    value = _number(answer)
+    value = as_number(answer)
     ok = value == _midi_of_1000_hz()
     return ok, "Invert the formula: m = 69 + 12 * log2(f / 440), then round to the nearest key."
 
@@ -92,7 +86,7 @@ def check_fifth_above(answer):
 @register("01.4")
 def check_cents(answer):
     """How many cents is 450 Hz above A4 = 440 Hz? Within 0.5 cent."""
-    ok = abs(_number(answer) - _cents_450_over_a4()) < 0.5
+    ok = abs(as_number(answer) - _cents_450_over_a4()) < 0.5
     return ok, "Cents measure ratios: 1200 * log2(f2 / f1)."
 
 

@@ -5,7 +5,7 @@ Chapter: 02_scales_chords_keys_rhythm. Students call ``musiclib.exercises.check(
 
 from __future__ import annotations
 
-from . import register
+from . import as_number, register
 
 __all__ = ["SOLUTIONS", "MYSTERY_MELODY"]
 
@@ -14,12 +14,6 @@ MYSTERY_MELODY = (
     ("E4", 1), ("G4", 1), ("B4", 1), ("E5", 1), ("D#5", 0.5), ("E5", 0.5), ("F#5", 1), ("B4", 2),
     ("C5", 1), ("B4", 0.5), ("A4", 0.5), ("G4", 1), ("F#4", 1), ("E4", 1), ("D#4", 1), ("E4", 2),
 )
-
-
-def _number(answer) -> float:
-    if answer is None:
-        raise ValueError("no answer yet: replace None with your number")
-    return float(answer)
 
 
 def _midi_list(answer) -> list:
@@ -92,7 +86,7 @@ def check_interval_name(answer):
 @register("02.2")
 def check_third_cents(answer):
     """How many cents wider is the 12-TET major third (400 cents) than the just third 5/4? Within 0.05."""
-    ok = abs(_number(answer) - _third_cents_difference()) < 0.05
+    ok = abs(as_number(answer) - _third_cents_difference()) < 0.05
     return ok, "The just third is 1200 * log2(5/4) cents; subtract it from 400."
 
 
@@ -113,7 +107,7 @@ def check_g7_inversion(answer):
 @register("02.5")
 def check_three_bars(answer):
     """How many seconds do three bars of 4/4 last at 72 beats per minute? Within 0.01 s."""
-    ok = abs(_number(answer) - _three_bars_seconds()) < 0.01
+    ok = abs(as_number(answer) - _three_bars_seconds()) < 0.01
     return ok, "Three bars of 4/4 hold 12 beats; one beat lasts 60 / tempo seconds."
 
 

@@ -7,18 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import register
+from . import as_number, register
 
 __all__ = ["SOLUTIONS", "EXERCISE_03_2_NOTES"]
 
 #: The notes of exercise 03.2 as ``(pitch, start_s, end_s)``; the notebook builds Notes from them.
 EXERCISE_03_2_NOTES = ((60, 0.0, 0.5), (62, 0.25, 0.75), (64, 0.75, 1.0))
-
-
-def _number(answer) -> float:
-    if answer is None:
-        raise ValueError("no answer yet: replace None with your number")
-    return float(answer)
 
 
 def _seconds_at_tick_1440() -> float:
@@ -67,7 +61,7 @@ SOLUTIONS = {
 @register("03.1")
 def check_tick_to_seconds(answer):
     """Seconds at tick 1440: 480 ticks per beat, 120 bpm until tick 960, then 60 bpm. Within 1 ms."""
-    ok = abs(_number(answer) - _seconds_at_tick_1440()) < 1e-3
+    ok = abs(as_number(answer) - _seconds_at_tick_1440()) < 1e-3
     return ok, "Add the time of each tempo segment: ticks / ticks_per_beat * seconds_per_beat, with 60 / bpm s per beat."
 
 

@@ -7,15 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import register
+from . import as_number, register
 
 __all__ = ["SOLUTIONS"]
-
-
-def _number(answer) -> float:
-    if answer is None:
-        raise ValueError("no answer yet: replace None with your number")
-    return float(answer)
 
 
 def _alias_frequency() -> float:
@@ -40,7 +34,7 @@ SOLUTIONS = {"04.1": _alias_frequency, "04.2": _frame_count, "04.3": _bin_of_440
 @register("04.1")
 def check_alias_frequency(answer):
     """A 15 000 Hz sine sampled at 22 050 Hz: which frequency in Hz do the samples show?"""
-    value = _number(answer)
+    value = as_number(answer)
     ok = abs(value - _alias_frequency()) < 1.0
     return ok, "Fold the frequency back about Nyquist: |f - k * sr| for the k that lands in [0, sr/2]."
 
@@ -48,7 +42,7 @@ def check_alias_frequency(answer):
 @register("04.2")
 def check_frame_count(answer):
     """How many frames does stft give for 3 s at 22 050 Hz with n_fft=2048, hop_length=512, center=True?"""
-    value = _number(answer)
+    value = as_number(answer)
     ok = value == _frame_count()
     return ok, "Centring pads n_fft // 2 on both sides; count the hops that fit: 1 + (padded - n_fft) // hop."
 
@@ -56,6 +50,6 @@ def check_frame_count(answer):
 @register("04.3")
 def check_bin_of_440(answer):
     """Which rfft bin (integer index) is closest to 440 Hz for sr=22050 and n_fft=2048?"""
-    value = _number(answer)
+    value = as_number(answer)
     ok = bool(np.isclose(value, _bin_of_440()))
     return ok, "Bin k sits at k * sr / n_fft Hz; solve for k and round."

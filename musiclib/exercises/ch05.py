@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import register
+from . import as_number, register
 
 __all__ = ["SOLUTIONS"]
 
@@ -33,16 +33,10 @@ def _c0_of_flat_frame() -> float:
 SOLUTIONS = {"05.1": _slaney_mel_of_2000, "05.2": _dct_matrix_8, "05.3": _c0_of_flat_frame}
 
 
-def _number(answer) -> float:
-    if answer is None:
-        raise ValueError("no answer yet: replace None with your number")
-    return float(answer)
-
-
 @register("05.1")
 def check_slaney_mel(answer):
     """The Slaney mel value of 2000 Hz (librosa's default scale), as a float."""
-    ok = abs(_number(answer) - _slaney_mel_of_2000()) < 1e-3
+    ok = abs(as_number(answer) - _slaney_mel_of_2000()) < 1e-3
     return ok, "Above 1 kHz: m = 15 + 27 * ln(f / 1000) / ln(6.4)."
 
 
@@ -62,5 +56,5 @@ def check_dct_matrix(answer):
 @register("05.3")
 def check_c0(answer):
     """c0 (orthonormal DCT) of a log-mel frame whose 40 bands are all -20 dB."""
-    ok = abs(_number(answer) - _c0_of_flat_frame()) < 1e-3
+    ok = abs(as_number(answer) - _c0_of_flat_frame()) < 1e-3
     return ok, "c0 is the projection on a constant vector of norm 1: sum(x) / sqrt(N)."

@@ -7,15 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import register
+from . import as_number, register
 
 __all__ = ["SOLUTIONS"]
-
-
-def _number(answer) -> float:
-    if answer is None:
-        raise ValueError("no answer yet: replace None with your number")
-    return float(answer)
 
 
 def _sigmoid_slope_at_zero() -> float:
@@ -55,21 +49,21 @@ SOLUTIONS = {
 @register("06.1")
 def check_sigmoid_slope(answer):
     """The derivative of the sigmoid at x = 0, within 1e-6."""
-    ok = abs(_number(answer) - _sigmoid_slope_at_zero()) < 1e-6
+    ok = abs(as_number(answer) - _sigmoid_slope_at_zero()) < 1e-6
     return ok, "σ'(x) = σ(x)(1 - σ(x)); what is σ(0)?"
 
 
 @register("06.2")
 def check_parameter_count(answer):
     """Trainable parameters of build_mlp(12, hidden=(32,), output_dim=2)."""
-    ok = _number(answer) == _mlp_parameter_count()
+    ok = as_number(answer) == _mlp_parameter_count()
     return ok, "Each Dense layer with n inputs and m units has n·m weights and m biases."
 
 
 @register("06.3")
 def check_bias_gradient(answer):
     """∂L/∂b2 of the tiny net init_tiny_net(2, 3, 1, seed=0) at x = [[1, -1]], y = [1], within 1e-8."""
-    ok = abs(_number(answer) - _tiny_net_bias_gradient()) < 1e-8
+    ok = abs(as_number(answer) - _tiny_net_bias_gradient()) < 1e-8
     return ok, "For binary cross-entropy on a logit z, ∂L/∂z = σ(z) - y, and ∂z/∂b2 = 1."
 
 

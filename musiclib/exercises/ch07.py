@@ -9,15 +9,9 @@ import math
 
 import numpy as np
 
-from . import register
+from . import as_number, register
 
 __all__ = ["SOLUTIONS"]
-
-
-def _number(answer) -> float:
-    if answer is None:
-        raise ValueError("no answer yet: replace None with your number")
-    return float(answer)
 
 
 def _optimal_d() -> float:
@@ -66,40 +60,40 @@ SOLUTIONS = {
 @register("07.1")
 def check_optimal_d(answer):
     """D*(x) where the data density is 0.3 and the generator density 0.1, within 1e-6."""
-    ok = abs(_number(answer) - _optimal_d()) < 1e-6
+    ok = abs(as_number(answer) - _optimal_d()) < 1e-6
     return ok, "D*(x) = p(x) / (p(x) + q(x))."
 
 
 @register("07.2")
 def check_criterion(answer):
     """C(G) when the generator is perfect (q = p), in nats, within 1e-4."""
-    ok = abs(_number(answer) - _criterion_at_equilibrium()) < 1e-4
+    ok = abs(as_number(answer) - _criterion_at_equilibrium()) < 1e-4
     return ok, "With q = p, D* = 1/2 everywhere: integrate p log(1/2) + q log(1/2)."
 
 
 @register("07.3")
 def check_jsd_disjoint(answer):
     """JSD (natural log) between two densities with disjoint supports, within 1e-4."""
-    ok = abs(_number(answer) - _jsd_disjoint()) < 1e-4
+    ok = abs(as_number(answer) - _jsd_disjoint()) < 1e-4
     return ok, "Where p > 0, m = p/2, so KL(p ‖ m) = ∫ p log 2."
 
 
 @register("07.4")
 def check_w1_samples(answer):
     """W1 between the samples [0, 1, 5] and [4, 2, 3], within 1e-6."""
-    ok = abs(_number(answer) - _w1_small_samples()) < 1e-6
+    ok = abs(as_number(answer) - _w1_small_samples()) < 1e-6
     return ok, "Sort both samples, pair them in order, average the distances."
 
 
 @register("07.5")
 def check_gradient_ratio(answer):
     """How many times larger is the non-saturating logit gradient than the minimax one at D(G(z)) = 0.01? (1e-6)"""
-    ok = abs(_number(answer) - _gradient_ratio()) < 1e-6
+    ok = abs(as_number(answer) - _gradient_ratio()) < 1e-6
     return ok, "The gradients are -(1 - D) and -D with D = D(G(z))."
 
 
 @register("07.6")
 def check_gp_estimate(answer):
     """The one-parameter model's WGAN-GP estimate for W1 = 2 and λ = 10, within 1e-6."""
-    ok = abs(_number(answer) - _gp_estimate()) < 1e-6
+    ok = abs(as_number(answer) - _gp_estimate()) < 1e-6
     return ok, "Maximise s·W1 - λ(s - 1)² over the slope s, then the estimate is s*·W1."

@@ -9,7 +9,7 @@ submodule what                                                 chapters
 theory    waveforms, spectra, keyboards, pitch and scale plots 01, 02
 symbolic  piano rolls and corpus statistics                    03, 09
 spectral  spectrograms, filterbanks, MFCCs                     04, 05
-training  loss curves, toy-GAN densities and samples           06-08
+training  loss curves, densities, confusion matrices            06, 07
 ========= ==================================================== ========
 """
 
