@@ -25,6 +25,11 @@ numpy code; only ``models`` and ``gan`` import TensorFlow).
 from __future__ import annotations
 
 import importlib
+import os
+
+# TensorFlow's INFO lines (CPU instruction notices) clutter every chapter's output; warnings and errors still show.
+# setdefault: a value the user exported wins.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 
 from .config import QUICK, is_quick, set_seed
 from .display import play
