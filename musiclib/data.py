@@ -12,7 +12,7 @@ The pipeline is
 2. **validate and clean** (:class:`DatasetReport`): a piece is rejected, for the
    first reason that applies, in this order -- ``"duplicate"`` (the listing names
    a file twice, or a piece has exactly the notes of an earlier one), ``"parse failure"`` (music21
-   raised), ``"not four voices"`` (no unique Soprano, Alto, Tenor and Bass part),
+   raised, or a MIDI file failed :func:`musiclib.midi.read_midi`'s checks), ``"not four voices"`` (no unique Soprano, Alto, Tenor and Bass part),
    ``"meter change"`` (more than one time signature), ``"unusual meter"`` (a time
    signature not in ``meters``), ``"range outlier"`` (a note outside its voice's
    range in :data:`VOICE_RANGES`). A failing piece is counted and skipped; it never
@@ -75,7 +75,7 @@ import numpy as np
 
 from . import config
 from ._validation import check_choice, check_in_range, check_positive, check_positive_int
-from .midi import Note, note_steps
+from .midi import Note, note_steps, read_midi
 
 __all__ = [
     "VOICES",
@@ -323,11 +323,27 @@ def _piece_id(source: str) -> str:
     return Path(source).stem if Path(source).is_file() else source.rsplit("/", 1)[-1]
 
 
+def _is_midi_file(path: Path) -> bool:
+    if path.suffix.lower() in (".mid", ".midi", ".smf"):
+        return True
+    with open(path, "rb") as fh:
+        return fh.read(4) == b"MThd"
+
+
 def _parse_source(source: str):
-    """Parse one corpus name or file with music21 (may raise anything music21 raises)."""
+    """Parse one corpus name or file with music21 (may raise anything music21 raises).
+
+    A MIDI file is first read with :func:`musiclib.midi.read_midi`, which raises
+    :class:`musiclib.midi.MidiError` on a truncated, corrupt or oversized file: music21's
+    own MIDI reader silently keeps whatever precedes the damage of a truncated file
+    (a chorale cut at 90 % loses half its bass and still looks like four voices).
+    """
     from music21 import converter, corpus
 
-    if Path(source).is_file():
+    path = Path(source)
+    if path.is_file():
+        if _is_midi_file(path):
+            read_midi(path)
         return converter.parse(source)
     return corpus.parse(source)
 
@@ -1045,7 +1061,8 @@ def _build_pianorolls(sources, limit, params, *, cache_dir, use_cache, progress)
     groups = melody_groups(by_id.values())
     chosen = split_pieces(by_id, seed=params["seed"], fractions=params["fractions"], groups=groups)[params["split"]]
     k = params["augment_semitones"] if params["split"] == "train" else 0
-    time_steps = params["bars"] * 4 * params["steps_per_beat"]
+    beats_per_bar = {"4/4": 4, "3/4": 3}[params["meter"]]
+    time_steps = params["bars"] * beats_per_bar * params["steps_per_beat"]
     low, high = params["pitch_offset"], params["pitch_offset"] + params["n_pitches"] - 1
     blocks, owners, skipped = [], [], []
     for piece_id in chosen:

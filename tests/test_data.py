@@ -146,6 +146,36 @@ def test_injected_bad_pieces_are_reported_not_raised(tmp_path):
     assert report.count("parse failure") == 3
 
 
+def test_damaged_midi_files_in_a_build_are_counted_and_skipped(tmp_path):
+    """A real four-voice chorale as MIDI, then damaged copies of it: each is a parse failure, none stops the build."""
+    from music21 import corpus
+
+    good = tmp_path / "chorale.mid"
+    corpus.parse("bach/bwv269").write("midi", fp=str(good))
+    raw = good.read_bytes()
+    damaged = {
+        # music21's own reader keeps the first 90 % of this file as four (shortened) voices.
+        "cut90": raw[: int(len(raw) * 0.9)],
+        "cut50": raw[: len(raw) // 2],
+        "no_tracks": raw[:14] + b"MTrx" + raw[18:],
+        "zero_division": raw[:12] + b"\x00\x00" + raw[14:],
+        "noise": b"MThd" + bytes(range(256)) * 4,
+    }
+    sources = [str(good)]
+    for name, content in damaged.items():
+        (tmp_path / f"{name}.mid").write_bytes(content)
+        sources.append(str(tmp_path / f"{name}.mid"))
+    chorales, report = data.load_chorales(sources, use_cache=False, progress=False, return_report=True)
+    assert [c.id for c in chorales] == ["chorale"]
+    assert [len(chorales[0].voices[v]) > 20 for v in data.VOICES] == [True] * 4
+    assert report.count("parse failure") == len(damaged) and report.n_kept == 1
+    assert (report.n_found, report.n_parsed) == (len(sources), 1)
+    details = {pid: detail for pid, _, detail in report.rejected}
+    assert set(details) == set(damaged)
+    assert all(detail.startswith("MidiError") for detail in details.values())
+    assert "truncated" in details["cut90"]
+
+
 # --------------------------------------------------------------------------- cache
 
 
@@ -325,6 +355,15 @@ def test_original_keys_and_other_grid(loaded, cache):
     np.testing.assert_array_equal(
         rolls[pieces == pieces[0]], data.chorale_segments(chorale, steps_per_beat=2, bars=2, hop_bars=2)
     )
+
+
+def test_three_four_segments_and_empty_split_shapes(cache):
+    # bwv269 is in 3/4: 4 bars x 3 beats x 4 steps = 48 steps; alone, it all goes to training.
+    kwargs = dict(sources=["bach/bwv269"], meter="3/4", cache_dir=cache, progress=False)
+    train = data.load_pianorolls("train", **kwargs)
+    assert train.shape[0] > 0 and train.shape[1:] == (48, data.N_PITCHES)
+    assert data.load_pianorolls("test", **kwargs).shape == (0, 48, data.N_PITCHES)
+    assert data.load_pianorolls("test", **{**kwargs, "meter": "4/4"}).shape == (0, 64, data.N_PITCHES)
 
 
 def test_pianoroll_cache_skips_building(splits, cache, monkeypatch):
