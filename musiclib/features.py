@@ -160,6 +160,30 @@ def _check_power(power) -> float:
     return check_positive("power", power)
 
 
+def _check_fits(n_fft: int, n_samples) -> None:
+    """Raise if a frame of ``n_fft`` samples does not fit in ``n_samples`` (no padding); None = unknown, skip."""
+    if n_samples is not None and n_fft > n_samples:
+        raise ValueError(
+            f"n_fft={n_fft} is longer than the signal (n_samples={n_samples}); use center=True or a smaller n_fft"
+        )
+
+
+def _check_top_db(top_db):
+    return None if top_db is None else check_nonnegative("top_db", top_db)
+
+
+def _check_lifter(lifter) -> float:
+    return check_nonnegative("lifter", lifter)
+
+
+def _check_mfcc_params(n_mfcc, n_mels: int, lifter, top_db):
+    """The MFCC-only parameters, shared by :func:`mfcc` and :func:`mfcc_tf` (``n_mels`` already validated)."""
+    n_mfcc = check_positive_int("n_mfcc", n_mfcc)
+    if n_mfcc > n_mels:
+        raise ValueError(f"n_mfcc={n_mfcc} must be <= n_mels={n_mels} (the DCT cannot give more coefficients than bands)")
+    return n_mfcc, _check_lifter(lifter), _check_top_db(top_db)
+
+
 # ----------------------------------------------------------------------------- framing
 def frame_count(n_samples: int, *, n_fft: int = 2048, hop_length: int = 512, center: bool = True) -> int:
     """Return the number of STFT frames of a signal of ``n_samples`` samples.
@@ -200,10 +224,7 @@ def frame_count(n_samples: int, *, n_fft: int = 2048, hop_length: int = 512, cen
     hop_length = check_positive_int("hop_length", hop_length)
     if _check_bool("center", center):
         n_samples += 2 * (n_fft // 2)
-    if n_fft > n_samples:
-        raise ValueError(
-            f"n_fft={n_fft} is longer than the signal (n_samples={n_samples}); use center=True or a smaller n_fft"
-        )
+    _check_fits(n_fft, n_samples)
     return 1 + (n_samples - n_fft) // hop_length
 
 
@@ -324,10 +345,8 @@ def _stft_frames_last(y, n_fft, hop_length, win_length, window, center, pad_mode
     if center:
         pad = [(0, 0)] * (y.ndim - 1) + [(n_fft // 2, n_fft // 2)]
         y = np.pad(y, pad, mode=pad_mode)
-    elif n_fft > y.shape[-1]:
-        raise ValueError(
-            f"n_fft={n_fft} is longer than the signal (n_samples={y.shape[-1]}); use center=True or a smaller n_fft"
-        )
+    else:
+        _check_fits(n_fft, y.shape[-1])
     # float32 stays float32 end to end: half the memory traffic of float64, and
     # the rounding error (~1e-7 of the peak) is far below the 1e-4 we promise.
     windowed = _frames_last(y, n_fft, hop_length) * _padded_window(window, win_length, n_fft, y.dtype)
@@ -780,10 +799,6 @@ def melspectrogram(
 
 
 # ----------------------------------------------------------------------------- decibels
-def _check_top_db(top_db):
-    return None if top_db is None else check_nonnegative("top_db", top_db)
-
-
 def power_to_db(S, *, ref=1.0, amin: float = 1e-10, top_db: float | None = 80.0, top_db_axis=None) -> np.ndarray:
     """Convert power to decibels: ``10 log10(max(amin, S) / ref)``, floored ``top_db`` below the maximum.
 
@@ -1004,10 +1019,6 @@ def idct(c, *, axis: int = -1, n: int | None = None) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- MFCC
-def _check_lifter(lifter) -> float:
-    return check_nonnegative("lifter", lifter)
-
-
 def _lifter_weights(n_mfcc: int, lifter: float, dtype) -> np.ndarray:
     """``1 + (L / 2) sin(pi (k + 1) / L)``: raises mid-order coefficients (HTK's sinusoidal liftering)."""
     k = np.arange(1, n_mfcc + 1, dtype=np.float64)
@@ -1094,11 +1105,7 @@ def mfcc(
     n_fft, hop_length, win_length, center = _check_stft_params(n_fft, hop_length, win_length, window, center, pad_mode)
     power = _check_power(power)
     n_mels = check_positive_int("n_mels", n_mels)
-    n_mfcc = check_positive_int("n_mfcc", n_mfcc)
-    if n_mfcc > n_mels:
-        raise ValueError(f"n_mfcc={n_mfcc} must be <= n_mels={n_mels} (the DCT cannot give more coefficients than bands)")
-    lifter = _check_lifter(lifter)
-    top_db = _check_top_db(top_db)
+    n_mfcc, lifter, top_db = _check_mfcc_params(n_mfcc, n_mels, lifter, top_db)
     weights = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm, dtype=y.dtype)
     # Everything stays in the (..., n_frames, features) layout so that the mel
     # projection and the DCT are each a single matrix product over all frames.
@@ -1322,10 +1329,8 @@ def _melspectrogram_tf(y, sr, n_fft, hop_length, n_mels, fmin, fmax, htk, norm, 
     if center:
         pad = [[0, 0]] * (y.shape.rank - 1) + [[n_fft // 2, n_fft // 2]]
         y = tf.pad(y, pad, mode=pad_mode.upper())
-    elif y.shape[-1] is not None and n_fft > y.shape[-1]:
-        raise ValueError(
-            f"n_fft={n_fft} is longer than the signal (n_samples={y.shape[-1]}); use center=True or a smaller n_fft"
-        )
+    else:
+        _check_fits(n_fft, y.shape[-1])  # the length may be unknown inside tf.function: checked when known
     X = tf.signal.stft(
         y, frame_length=n_fft, frame_step=hop_length, fft_length=n_fft, window_fn=tf.signal.hann_window, pad_end=False
     )
@@ -1493,11 +1498,7 @@ def mfcc_tf(
     n_fft, hop_length, center, power, sr, n_mels, fmin, fmax, htk = _check_tf_params(
         n_fft, hop_length, center, pad_mode, mel_weights, 2.0, sr, n_mels, fmin, fmax, htk, norm
     )
-    n_mfcc = check_positive_int("n_mfcc", n_mfcc)
-    if n_mfcc > n_mels:
-        raise ValueError(f"n_mfcc={n_mfcc} must be <= n_mels={n_mels} (the DCT cannot give more coefficients than bands)")
-    lifter = _check_lifter(lifter)
-    top_db = _check_top_db(top_db)
+    n_mfcc, lifter, top_db = _check_mfcc_params(n_mfcc, n_mels, lifter, top_db)
     check_choice("log", log, ("db", "natural"))
     check_choice("dct_norm", dct_norm, ("ortho", "tf"))
     y = _check_tf_signal(y)
