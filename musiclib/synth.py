@@ -49,6 +49,10 @@ DEFAULT_HARMONICS = (1.0, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 6)
 #: Instruments understood by :func:`render_notes`.
 INSTRUMENTS = ("additive", "sine", "karplus")
 
+# Shortest fade in or out (seconds) that render_notes gives a note edge, whatever
+# attack/release ask for: a step from silence to a sounding tone is a click.
+_MIN_EDGE_FADE = 0.002
+
 
 def _n_samples(duration, sr: int) -> int:
     duration = check_positive("duration", duration)
@@ -447,7 +451,9 @@ def render_notes(
     attack, decay, sustain, release : float
         ADSR envelope (:func:`adsr`) of each note; the release comes after the
         note's ``end``. ``attack``/``decay``/``sustain`` apply to the
-        additive and sine instruments only.
+        additive and sine instruments only. An attack or release shorter than
+        2 ms (0 included) still gets a 2 ms linear fade, so a note edge never
+        jumps (clicks).
     harmonics : sequence of float
         Partial amplitudes for ``instrument="additive"``.
     string_decay : float
@@ -519,6 +525,13 @@ def render_notes(
             tone = karplus_strong(freq, n_note / sr, sr, decay=string_decay, amplitude=1.0, seed=rng)
         else:
             env = _adsr_samples(n_note, sr, attack, decay, sustain, release)
+            n_fade = min(int(round(_MIN_EDGE_FADE * sr)), n_note // 2)
+            if n_fade > 1:
+                ramp = np.linspace(0.0, 1.0, n_fade)
+                if int(round(attack * sr)) < n_fade:
+                    env[:n_fade] *= ramp
+                if n_release < n_fade:
+                    env[n_note - n_fade :] *= ramp[::-1]
             weights = harmonics if instrument == "additive" else (1.0,)
             tone = additive_tone(freq, n_note / sr, sr, harmonics=weights, amplitude=1.0, envelope=np.ones(n_note))
         tone = tone[:n_note]

@@ -320,6 +320,28 @@ def test_render_notes_single_note_pitch_edges_and_continuity(instrument, midi):
     assert abs(cents(fft_peak_hz(note, SR, freq), freq)) < 2.0
 
 
+@pytest.mark.parametrize("instrument", ["additive", "sine"])
+@pytest.mark.parametrize("attack, release", [(0.0, 0.0), (0.0, 0.1), (0.01, 0.0), (0.001, 0.0005)])
+def test_render_notes_hard_edges_still_fade(instrument, attack, release):
+    """attack=0 / release=0 would start or stop at full level: the 2 ms minimum fade keeps edges at zero."""
+    start, end, gain, midi = 0.2, 0.7123, 0.8, 69
+    y = synth.render_notes([(midi, start, end, 127)], SR, instrument=instrument, gain=gain, attack=attack,
+                           decay=0.0, sustain=1.0, release=release)
+    i0 = int(round(start * SR))
+    note = y[i0:].astype(np.float64)
+    assert note[0] == 0.0 and abs(note[-1]) < 1e-9
+    # Largest step: the tone's own slope plus the fade's (gain / fade length), far below the
+    # jump of up to `gain` that an unfaded edge would make.
+    n_fade = int(round(0.002 * SR))
+    slope = gain * 2 * np.pi * midi_hz(midi) / SR * (6 if instrument == "additive" else 1)
+    assert np.abs(np.diff(note)).max() <= slope + 1.05 * gain / (n_fade - 1)
+    # Before the end the envelope is that of a normal release (the fade only touches the last 2 ms).
+    middle = slice(i0, i0 + int(0.3 * SR))
+    ref = synth.render_notes([(midi, start, end, 127)], SR, instrument=instrument, gain=gain, attack=attack,
+                             decay=0.0, sustain=1.0, release=0.1)
+    np.testing.assert_allclose(y[middle], ref[middle], atol=1e-6)
+
+
 def test_render_notes_velocity_scales_linearly():
     loud = synth.render_notes([(60, 0.0, 0.5, 127)], SR, instrument="sine")
     soft = synth.render_notes([(60, 0.0, 0.5, 64)], SR, instrument="sine")
