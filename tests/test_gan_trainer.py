@@ -314,3 +314,23 @@ def test_load_state_rejects_a_mismatched_checkpoint(data, tmp_path):
         gan.load_state(tmp_path / "missing.npz")
     with pytest.raises(ValueError, match="epoch"):
         gan.save_state(path, epoch=-1)
+
+
+# ---- package re-exports -----------------------------------------------------------------
+
+
+def test_gan_package_reexports_trainer_and_builders():
+    import musiclib.gan as gan_pkg
+    from musiclib.gan import models as gan_models
+    from musiclib.gan import trainer as gan_trainer
+
+    for name in ("GAN", "SampleMonitor", "CollapseDetector", "NaNGuard", "GANCheckpoint", "TrainingDivergedError", "ModeCollapseWarning", "sample_latent"):
+        assert getattr(gan_pkg, name) is getattr(gan_trainer, name), name
+        assert name in gan_pkg.__all__
+    for name in gan_models.__all__:
+        assert getattr(gan_pkg, name) is getattr(gan_models, name), name
+        assert name in gan_pkg.__all__
+    # The heavier-to-read helpers stay behind their submodule names, loaded on first use.
+    assert gan_pkg.toy.__name__ == "musiclib.gan.toy" and "toy" in dir(gan_pkg)
+    with pytest.raises(AttributeError, match="no_such_name"):
+        gan_pkg.no_such_name

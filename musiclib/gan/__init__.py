@@ -12,23 +12,64 @@ trainer      ``keras.Model`` subclass with ``train_step``       08, 09, 11
 toy          toy data sets (mixtures), mode counting, plots     08
 ============ ================================================== ==========
 
-The losses are re-exported here (``gan.discriminator_loss``); the other
-submodules load on first use (``musiclib.gan.theory``).
+The names a training script needs are re-exported here: the losses
+(``gan.discriminator_loss``), the model builders (``gan.build_mlp_generator``)
+and the trainer with its callbacks (``gan.GAN``, ``gan.NaNGuard``, …). They
+cost nothing extra to import: ``losses`` already loads TensorFlow and Keras.
+``theory`` and ``toy`` load on first use (``musiclib.gan.theory``).
 """
 
 from __future__ import annotations
 
 import importlib
 
-from . import losses
+from . import losses, models, trainer
 from .losses import LOSS_KINDS, discriminator_loss, generator_loss, gradient_penalty
+from .models import build_mlp_discriminator, build_mlp_generator, count_parameters
+from .trainer import (
+    GAN,
+    CollapseDetector,
+    GANCheckpoint,
+    ModeCollapseWarning,
+    NaNGuard,
+    SampleMonitor,
+    TrainingDivergedError,
+    sample_latent,
+)
 
-__all__ = ["LOSS_KINDS", "discriminator_loss", "generator_loss", "gradient_penalty", "losses"]
+__all__ = [
+    # losses
+    "LOSS_KINDS",
+    "discriminator_loss",
+    "generator_loss",
+    "gradient_penalty",
+    # models
+    "build_mlp_generator",
+    "build_mlp_discriminator",
+    "count_parameters",
+    # trainer and callbacks
+    "GAN",
+    "SampleMonitor",
+    "CollapseDetector",
+    "NaNGuard",
+    "GANCheckpoint",
+    "TrainingDivergedError",
+    "ModeCollapseWarning",
+    "sample_latent",
+    # submodules
+    "losses",
+    "models",
+    "trainer",
+]
 
-_SUBMODULES = {"theory", "models", "trainer", "toy"}
+_LAZY_SUBMODULES = {"theory", "toy"}
 
 
 def __getattr__(name):
-    if name in _SUBMODULES:
+    if name in _LAZY_SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _LAZY_SUBMODULES)
