@@ -490,6 +490,9 @@ def test_bad_input_raises_value_error_naming_the_parameter(func, args, kwargs, p
         ({"log": "log10"}, "log"),
         ({"dct_norm": None}, "dct_norm"),
         ({"center": False, "n_fft": 8192}, "n_fft"),
+        ({"n_mfcc": 0}, "n_mfcc"),
+        ({"lifter": -1.0}, "lifter"),
+        ({"top_db": -10.0}, "top_db"),
     ],
 )
 def test_tf_bad_input(tf, kwargs, param):
@@ -529,6 +532,24 @@ def test_exercise_checkers_accept_right_and_reject_placeholder():
         for exercise_id, answer in module.SOLUTIONS.items():
             assert check(exercise_id, answer()), exercise_id
             assert not check(exercise_id, None)
+
+
+# The mistakes a student is likely to make; each must be rejected.
+WRONG_ANSWERS = {
+    "04.1": [15000.0, 15000.0 - 11025.0, 37050.0],  # unfolded; f - Nyquist instead of sr - f; f + sr
+    "04.2": [1 + (3 * 22050 - 2048) // 512, 3 * 22050 // 512],  # without centring; hops without the first frame
+    "04.3": [int(440 * 2048 / 22050), 440, round(440 * 1024 / 22050)],  # truncated (40); Hz; n_fft // 2 bins
+    "05.1": [F.hz_to_mel(2000.0, htk=True), 2000 * 3 / 200],  # HTK; the linear formula used above 1 kHz
+    "05.2": [np.eye(8), scipy.fft.dct(np.eye(8), type=2, axis=0), F.dct_matrix(8, 8).T, np.ones((4, 4))],
+    "05.3": [-20.0, -20.0 * 40, np.sqrt(2) * np.sqrt(40) * -20.0],  # the mean; the sum; tf.signal's scaling
+}
+
+
+@pytest.mark.parametrize("exercise_id,wrong", [(k, w) for k, ws in WRONG_ANSWERS.items() for w in ws])
+def test_exercise_checkers_reject_likely_mistakes(exercise_id, wrong):
+    from musiclib.exercises import check
+
+    assert not check(exercise_id, wrong)
 
 
 def test_benchmark_main_runs_on_two_short_clips():

@@ -262,7 +262,7 @@ def dct_basis(*, n_mels: int = 40, n_basis: int = 5, ax=None):
     lines = [ax.plot(np.arange(n_mels), row, marker=".", lw=1, label=f"c{k}")[0] for k, row in enumerate(basis)]
     ax.set_xlabel("mel band")
     ax.set_ylabel("basis value")
-    ax.legend(loc="upper right", ncols=min(n_basis, 5))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))  # outside: the cosines fill the whole box
     return lines
 
 
@@ -289,6 +289,8 @@ def mfcc_image(M, *, sr: float, hop_length: int, ax=None, colorbar: bool = True,
     -------
     matplotlib.image.AxesImage
     """
+    from matplotlib.ticker import MaxNLocator
+
     M = np.asarray(M)
     if M.ndim != 2:
         raise ValueError(f"M must have shape (n_mfcc, n_frames), got {M.shape}")
@@ -304,10 +306,12 @@ def mfcc_image(M, *, sr: float, hop_length: int, ax=None, colorbar: bool = True,
         extent=(0, M.shape[1] * hop_length / sr, -0.5, M.shape[0] - 0.5),
         interpolation="nearest",
     )
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # coefficients are numbered 0, 1, 2, ...
     ax.set_xlabel("time (s)")
     ax.set_ylabel("coefficient")
     if title:
         ax.set_title(title)
     if colorbar:
-        ax.figure.colorbar(image, ax=ax)
+        # an orthonormal DCT of dB values is in dB too (c0 = sqrt(n_mels) x the mean level)
+        ax.figure.colorbar(image, ax=ax, label="value (dB)")
     return image
