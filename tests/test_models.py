@@ -154,6 +154,10 @@ def test_loss_curves_pairs_validation_colours():
     assert [line.get_label() for line in lines] == ["loss", "val_loss"]
     assert lines[0].get_color() == lines[1].get_color() and lines[1].get_linestyle() == "--"
     np.testing.assert_array_equal(lines[1].get_ydata(), [3.5, 2.5])
+    ax = lines[0].axes
+    assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == ""
+    plots.loss_curves([1.0, 0.5], ax=ax, ylabel="cross-entropy")
+    assert ax.get_ylabel() == "cross-entropy"
 
 
 def test_function_curves_and_confusion_matrix():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import register
+from . import as_number, register
 
 __all__ = ["exercise_samples", "RING_STD"]
 
@@ -51,7 +51,7 @@ def _check_modes_covered(answer):
     if answer is None:
         return False, "Count the modes with at least 10 samples within 3σ of their centre (musiclib.gan.toy has a helper)."
     expected = _expected()["modes_covered"]
-    if int(answer) == expected:
+    if as_number(answer) == expected:
         return True, ""
     return False, "Not quite: a mode counts only with at least 10 samples within 3σ = 0.3 of its centre."
 
@@ -60,7 +60,7 @@ def _check_modes_covered(answer):
 def _check_high_quality(answer):
     if answer is None:
         return False, "Compute the fraction of samples within 3σ of some centre (a number between 0 and 1)."
-    value = float(answer)
+    value = as_number(answer)
     expected = _expected()["high_quality"]
     if abs(value - expected) < 5e-3:
         return True, ""
@@ -88,8 +88,9 @@ def _check_gradient_ratio(answer):
     f = -6.0
     sig = 1.0 / (1.0 + np.exp(-f))
     expected = (1.0 - sig) / sig  # |d nonsaturating / df| over |d minimax / df| = e^{-f}
-    if abs(float(answer) - expected) <= 1e-3 * expected:
+    value = as_number(answer)
+    if abs(value - expected) <= 1e-3 * expected:
         return True, ""
-    if abs(float(answer) - 1.0 / expected) <= 1e-3 / expected:
+    if abs(value - 1.0 / expected) <= 1e-3 / expected:
         return False, "That is the inverse ratio: divide the non-saturating gradient by the minimax one."
     return False, "The minimax gradient is -sigmoid(f), the non-saturating one -(1 - sigmoid(f))."

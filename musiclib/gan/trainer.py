@@ -7,8 +7,9 @@ and overrides ``train_step``, as in keras.io's GAN examples: ``gan.fit(x)``
 then runs one discriminator update (or ``d_steps`` critic updates) and one
 generator update per batch, each with its own ``tf.GradientTape`` and
 optimizer. The old Keras 2 recipe (compile D, set ``D.trainable = False``,
-compile a stacked model) silently stops D from training in Keras 3, which is
-why the course never uses it.
+compile a stacked model) stops D from training at all in Keras 3 (the only
+sign is a warning that the model has no trainable weights), which is why the
+course never uses it.
 
 Callbacks for ``fit(callbacks=[...])``:
 
@@ -194,7 +195,9 @@ class GAN(keras.Model):
 
     1. ``d_steps`` times: draw z, compute ``discriminator_loss(D(x), D(G(z)))``
        (plus ``gradient_penalty`` when ``gp_weight > 0``) under one tape and
-       update D only.
+       update D only. Every critic step reuses the same real batch ``x`` with
+       fresh noise, as keras.io's WGAN-GP example does; the WGAN papers draw
+       a new real batch for each critic step.
     2. Draw a fresh z, compute ``generator_loss(D(G(z)))`` under a second tape
        and update G only (D's weights receive no update from this step).
 

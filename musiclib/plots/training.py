@@ -30,7 +30,7 @@ def _as_history(history):
     return {"loss": history}
 
 
-def loss_curves(history, *, keys=None, ax=None, logy: bool = False, xlabel: str = "epoch", title=None):
+def loss_curves(history, *, keys=None, ax=None, logy: bool = False, xlabel: str = "epoch", ylabel=None, title=None):
     """Plot training curves (loss, accuracy, …) against the epoch or step.
 
     Chapter: 06_neural_networks (also 07_gan_theory)
@@ -49,6 +49,8 @@ def loss_curves(history, *, keys=None, ax=None, logy: bool = False, xlabel: str 
         Logarithmic y axis (for positive values).
     xlabel : str
         Label of the x axis.
+    ylabel : str or None
+        Label of the y axis (e.g. "cross-entropy"); none when None.
     title : str or None
         Axes title.
 
@@ -87,6 +89,8 @@ def loss_curves(history, *, keys=None, ax=None, logy: bool = False, xlabel: str 
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
     ax.legend()
