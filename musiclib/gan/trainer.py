@@ -20,7 +20,8 @@ Callbacks for ``fit(callbacks=[...])``:
   after each epoch and records (and warns about) mode collapse.
 - :class:`NaNGuard` stops training with a clear :class:`TrainingDivergedError`
   as soon as a loss becomes NaN or infinite. ``keras.callbacks.TerminateOnNaN``
-  does the same silently; use either.
+  stops too, with a terse "Invalid loss" line (it watches ``loss`` only, which
+  :class:`GAN` logs as the sum of both losses); use either.
 - :class:`GANCheckpoint` saves weights, optimizer state, noise state and the
   epoch, so that :meth:`GAN.load_state` + ``fit(initial_epoch=...)`` resumes
   exactly where training stopped.
