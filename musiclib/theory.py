@@ -186,9 +186,8 @@ def midi_to_hz(midi, a4: float = A4_HZ):
     Parameters
     ----------
     midi : float or array_like
-        MIDI number(s). Any finite value is accepted: fractional numbers are
-        pitches between the keys (0.01 = 1 cent) and the formula extends
-        beyond 0-127, although only 0-127 are MIDI notes.
+        MIDI number(s) in [0, 127]. Fractional numbers are pitches between
+        the keys (0.01 = 1 cent).
     a4 : float
         Frequency of A4 (MIDI 69) in Hz, > 0.
 
@@ -201,7 +200,8 @@ def midi_to_hz(midi, a4: float = A4_HZ):
     Raises
     ------
     ValueError
-        If ``midi`` is not finite or ``a4`` is not a positive number.
+        If ``midi`` is not finite or outside [0, 127], or ``a4`` is not a
+        positive number.
 
     Examples
     --------
@@ -212,6 +212,9 @@ def midi_to_hz(midi, a4: float = A4_HZ):
     """
     a4 = check_positive("a4", a4)
     arr, scalar = _as_float_or_array("midi", midi)
+    if np.any((arr < 0) | (arr > 127)):
+        bad = float(arr[(arr < 0) | (arr > 127)].flat[0])
+        raise ValueError(f"midi={bad!r} must be a MIDI number in [0, 127]")
     hz = a4 * np.exp2((arr - A4_MIDI) / 12.0)
     return float(hz) if scalar else hz
 
