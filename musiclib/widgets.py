@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["explore", "widgets_enabled"]
+__all__ = ["explore", "build_explorer", "widgets_enabled"]
 
 
 def widgets_enabled() -> bool:
@@ -29,7 +29,23 @@ def widgets_enabled() -> bool:
     return True
 
 
-def explore(func, /, **controls):
+def build_explorer(func, /, **controls):
+    """Return an ``ipywidgets.interactive`` for ``func`` without displaying it.
+
+    Parameters are those of :func:`explore`. ipywidgets calls ``func`` once
+    with the default values while building the widget.
+
+    Returns
+    -------
+    ipywidgets.interactive
+    """
+    import ipywidgets
+
+    fixed_or_control = {k: (v if hasattr(v, "value") else ipywidgets.fixed(v)) for k, v in controls.items()}
+    return ipywidgets.interactive(func, **fixed_or_control)
+
+
+def explore(func, /, **controls) -> None:
     """Show ``func`` with ipywidgets controls, or draw it once at its defaults.
 
     Parameters
@@ -45,24 +61,22 @@ def explore(func, /, **controls):
 
     Returns
     -------
-    ipywidgets.interactive or None
-        The interactive widget (already displayed), or None when widgets are
-        disabled: then only the static view was drawn.
+    None
+        The explorer is displayed here; it returns nothing so that a cell
+        ending in ``explore(...)`` does not show it twice. Use
+        :func:`build_explorer` to get the widget itself.
 
     Examples
     --------
     >>> import ipywidgets as W
     >>> def show(midi=69):
     ...     print(midi)
-    >>> _ = explore(show, midi=W.IntSlider(value=69, min=21, max=108))  # doctest: +SKIP
+    >>> explore(show, midi=W.IntSlider(value=69, min=21, max=108))  # doctest: +SKIP
     """
-    defaults = {name: getattr(ctrl, "value", ctrl) for name, ctrl in controls.items()}
     if not widgets_enabled():
-        func(**defaults)
+        func(**{name: getattr(ctrl, "value", ctrl) for name, ctrl in controls.items()})
         return None
-    import ipywidgets
     from IPython.display import display
 
-    widget = ipywidgets.interactive(func, **{k: (v if hasattr(v, "value") else ipywidgets.fixed(v)) for k, v in controls.items()})
-    display(widget)
-    return widget
+    display(build_explorer(func, **controls))
+    return None

@@ -110,9 +110,11 @@ def test_explore_with_widgets_builds_interactive(monkeypatch):
 
     calls = []
     monkeypatch.delenv("MUSICLIB_NO_WIDGETS", raising=False)
-    result = widgets.explore(lambda midi, sr: calls.append((midi, sr)), midi=W.IntSlider(value=60, min=0, max=127), sr=100)
+    assert widgets.explore(lambda midi, sr: calls.append((midi, sr)), midi=W.IntSlider(value=60, min=0, max=127), sr=100) is None
+    assert calls == [(60, 100)]
+    result = widgets.build_explorer(lambda midi, sr: calls.append((midi, sr)), midi=W.IntSlider(value=60, min=0, max=127), sr=100)
     assert isinstance(result, W.interactive)
-    assert calls and calls[-1] == (60, 100)
+    assert calls[-1] == (60, 100)
     result.children[0].value = 61
     assert calls[-1] == (61, 100)
 
