@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._axes import axes_or_new
+
 __all__ = [
     "sampled_signal",
     "window_responses",
@@ -18,14 +20,6 @@ __all__ = [
     "dct_basis",
     "mfcc_image",
 ]
-
-
-def _axes(ax):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(8, 3))
-    return ax
 
 
 def sampled_signal(func, *, sr: float, duration: float, ax=None, oversample: int = 200, label: str | None = None):
@@ -52,7 +46,7 @@ def sampled_signal(func, *, sr: float, duration: float, ax=None, oversample: int
     list
         ``[curve_line, sample_markers]``.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (8, 3))
     t_fine = np.linspace(0.0, duration, int(oversample * sr * duration) + 1)
     t_samples = np.arange(0.0, duration + 1e-12, 1.0 / sr)
     (curve,) = ax.plot(t_fine, func(t_fine), lw=1, alpha=0.7, label=label)
@@ -88,7 +82,7 @@ def window_responses(windows, *, n_fft: int = 64, zero_pad: int = 64, ax=None, f
     """
     from ..features import get_window
 
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (8, 3))
     lines = []
     for name in windows:
         w = get_window(name, n_fft)
@@ -155,7 +149,7 @@ def spectrogram(
     S_db = np.asarray(S_db)
     if S_db.ndim != 2:
         raise ValueError(f"S_db must have shape (n_bins, n_frames), got {S_db.shape}")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (8, 3))
     n_rows, n_frames = S_db.shape
     t_max = n_frames * hop_length / sr
     if y_axis == "linear":
@@ -201,7 +195,7 @@ def mel_scales(*, fmax: float = 11025.0, ax=None):
     """
     from ..features import hz_to_mel
 
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (8, 3))
     f = np.linspace(0.0, fmax, 500)
     lines = []
     for htk, name in ((False, "Slaney (librosa default)"), (True, "HTK (tf.signal)")):
@@ -236,7 +230,7 @@ def mel_filterbank(weights, *, sr: float, ax=None, every: int = 1):
         One line per drawn filter.
     """
     weights = np.asarray(weights)
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (8, 3))
     f = np.linspace(0.0, sr / 2, weights.shape[1])
     lines = [ax.plot(f, row, lw=1)[0] for row in weights[::every]]
     ax.set_xlabel("frequency (Hz)")
@@ -257,7 +251,7 @@ def dct_basis(*, n_mels: int = 40, n_basis: int = 5, ax=None):
     """
     from ..features import dct_matrix
 
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (8, 3))
     basis = dct_matrix(n_basis, n_mels)
     lines = [ax.plot(np.arange(n_mels), row, marker=".", lw=1, label=f"c{k}")[0] for k, row in enumerate(basis)]
     ax.set_xlabel("mel band")
@@ -294,7 +288,7 @@ def mfcc_image(M, *, sr: float, hop_length: int, ax=None, colorbar: bool = True,
     M = np.asarray(M)
     if M.ndim != 2:
         raise ValueError(f"M must have shape (n_mfcc, n_frames), got {M.shape}")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (8, 3))
     limit = np.max(np.abs(M[1:])) if M.shape[0] > 1 else np.max(np.abs(M))
     image = ax.imshow(
         M,

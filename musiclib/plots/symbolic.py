@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_finite_array, check_in_range, check_positive, check_positive_int
+from ._axes import axes_or_new
 
 __all__ = [
     "pianoroll",
@@ -18,14 +19,6 @@ __all__ = [
     "key_counts",
     "duration_counts",
 ]
-
-
-def _axes(ax, figsize=(9, 3.5)):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def _pitch_ticks(ax, low: int, high: int, *, axis: str = "y") -> None:
@@ -123,7 +116,7 @@ def pianoroll(
         rows = np.arange(max(active[0] - 2, 0), min(active[-1] + 3, roll.shape[1]))
     shown = roll[:, rows].T
     low = pitch_offset + int(rows[0])
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (9, 3.5))
     n_beats = roll.shape[0] / steps_per_beat
     image = ax.imshow(
         shown,
@@ -242,7 +235,7 @@ def voice_ranges(chorales, ax=None):
     if not chorales:
         raise ValueError("chorales must not be empty")
     pitches = [[n.pitch for c in chorales for n in c.voices[v]] for v in VOICES]
-    ax = _axes(ax, figsize=(6, 4))
+    ax = axes_or_new(ax, (6, 4))
     artists = ax.boxplot(pitches, whis=(0, 100), widths=0.5)
     ax.set_xticks(range(1, len(VOICES) + 1), [VOICE_NAMES[v] for v in VOICES])
     low, high = min(min(p) for p in pitches), max(max(p) for p in pitches)
@@ -268,7 +261,7 @@ def key_counts(chorales, ax=None):
     if not chorales:
         raise ValueError("chorales must not be empty")
     counts = Counter(c.key for c in chorales).most_common()
-    ax = _axes(ax, figsize=(9, 3))
+    ax = axes_or_new(ax, (9, 3))
     colors = ["tab:blue" if key.endswith("major") else "tab:orange" for key, _ in counts]
     bars = ax.bar([key for key, _ in counts], [n for _, n in counts], color=colors)
     ax.tick_params(axis="x", labelrotation=60)
@@ -305,7 +298,7 @@ def duration_counts(chorales, ax=None, *, max_bars: int = 12):
         round(n.duration * c.tempo / 60.0, 3) for c in chorales for v in c.voices.values() for n in v
     ).most_common(max_bars)
     counts.sort()
-    ax = _axes(ax, figsize=(7, 3))
+    ax = axes_or_new(ax, (7, 3))
     bars = ax.bar([f"{d:g}" for d, _ in counts], [n for _, n in counts], color="tab:green")
     ax.set_xlabel("duration (beats: 1 = quarter note, 0.5 = eighth)")
     ax.set_ylabel("notes")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_finite_array, check_in_range, check_positive, check_positive_int
+from ._axes import axes_or_new
 
 __all__ = [
     "waveform",
@@ -19,14 +20,6 @@ __all__ = [
     "pitch_class_bars",
     "key_correlation_map",
 ]
-
-
-def _axes(ax, figsize=(8, 3)):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def _check_signal(y):
@@ -79,7 +72,7 @@ def waveform(y, sr: int, ax=None, *, start: float = 0.0, duration: float | None 
     i1 = y.size if duration is None else min(y.size, i0 + int(round(check_positive("duration", duration) * sr)))
     if i1 <= i0:
         raise ValueError(f"start={start!r} and duration={duration!r} select no samples")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (8, 3))
     t = np.arange(i0, i1) / sr
     (line,) = ax.plot(t, y[i0:i1], lw=line_kwargs.pop("lw", 1.0), label=label, **line_kwargs)
     ax.set_xlabel("time (s)")
@@ -161,7 +154,7 @@ def spectrum(
     freqs = np.fft.rfftfreq(n_fft, 1 / sr)
     keep = (freqs >= fmin) & (freqs <= fmax)
     values = np.maximum(20 * np.log10(np.maximum(mag[keep], 1e-12)), floor_db) if db else mag[keep]
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (8, 3))
     (line,) = ax.plot(freqs[keep], values, lw=line_kwargs.pop("lw", 1.0), label=label, **line_kwargs)
     if log_freq:
         ax.set_xscale("log")
@@ -249,7 +242,7 @@ def keyboard(
         high += 1
 
     n_white = sum(1 for m in range(low, high + 1) if m % 12 not in _BLACK_PCS)
-    ax = _axes(ax, figsize=(min(14.0, max(4.0, 0.35 * n_white)), 1.8))
+    ax = axes_or_new(ax, (min(14.0, max(4.0, 0.35 * n_white)), 1.8))
     keys, x_of_white = {}, {}
     x = 0
     for midi in range(low, high + 1):
@@ -334,7 +327,7 @@ def midi_vs_frequency(ax=None, *, low: int = 21, high: int = 108, a4: float = 44
         raise ValueError(f"high={high!r} must be above low={low!r}")
     midi = np.arange(low, high + 1)
     hz = theory.midi_to_hz(midi, a4=a4)
-    ax = _axes(ax, figsize=(6, 3.5))
+    ax = axes_or_new(ax, (6, 3.5))
     (line,) = ax.plot(midi, hz, ".-", ms=3, lw=1)
     for m in mark:
         f = theory.midi_to_hz(m, a4=a4)
@@ -386,7 +379,7 @@ def pitch_class_bars(values, ax=None, *, label: str | None = None, color=None, o
     values = check_finite_array("values", values)
     if values.shape != (12,):
         raise ValueError(f"values must have shape (12,), got {values.shape}")
-    ax = _axes(ax, figsize=(7, 3))
+    ax = axes_or_new(ax, (7, 3))
     bars = ax.bar(np.arange(12) + offset, values, width=width, label=label, color=color)
     names = theory.PITCH_CLASS_NAMES if prefer_sharps else theory.PITCH_CLASS_NAMES_FLAT
     ax.set_xticks(np.arange(12), names)
@@ -430,7 +423,7 @@ def key_correlation_map(correlations, ax=None, *, cmap: str = "RdBu_r"):
     corr = check_finite_array("correlations", correlations, min_ndim=2)
     if corr.shape != (2, 12):
         raise ValueError(f"correlations must have shape (2, 12), got {corr.shape}")
-    ax = _axes(ax, figsize=(8, 2.2))
+    ax = axes_or_new(ax, (8, 2.2))
     image = ax.imshow(corr, cmap=cmap, vmin=-1, vmax=1, aspect="auto")
     for row in range(2):
         for col in range(12):

@@ -10,16 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_finite_array, check_positive_int
+from ._axes import axes_or_new
 
 __all__ = ["loss_curves", "function_curves", "density_curves", "confusion_matrix"]
-
-
-def _axes(ax, figsize=(6.0, 3.5)):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
 
 
 def _as_history(history):
@@ -75,7 +68,7 @@ def loss_curves(history, *, keys=None, ax=None, logy: bool = False, xlabel: str 
     for key in keys:
         if key not in curves:
             raise ValueError(f"keys: {key!r} is not in the history (has {', '.join(map(repr, curves))})")
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.0, 3.5))
     lines, colours = [], {}
     for key in keys:
         values = check_finite_array(key, np.asarray(curves[key], dtype=float), min_ndim=1)
@@ -136,7 +129,7 @@ def function_curves(x, curves, *, ax=None, xlabel: str = "x", ylabel=None, title
     if not isinstance(curves, dict) or not curves:
         raise ValueError("curves must be a non-empty dict label -> values")
     styles = styles or {}
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.0, 3.5))
     lines = []
     for label, values in curves.items():
         values = np.asarray(values, dtype=float)
@@ -185,7 +178,7 @@ def density_curves(x, densities, *, samples=None, bins: int = 60, ax=None, xlabe
     >>> drawn = density_curves(x, {"p": np.exp(-x**2 / 2) / np.sqrt(2 * np.pi)})
     """
     bins = check_positive_int("bins", bins)
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.0, 3.5))
     lines = function_curves(x, densities, ax=ax, xlabel=xlabel, ylabel="density", title=title)
     for line in lines:
         ax.fill_between(line.get_xdata(), line.get_ydata(), color=line.get_color(), alpha=0.15)
@@ -241,7 +234,7 @@ def confusion_matrix(y_true, y_pred, *, labels, ax=None, title=None):
             raise ValueError(f"{name} must hold integer labels in [0, {n - 1}]")
     counts = np.zeros((n, n), dtype=int)
     np.add.at(counts, (y_true, y_pred), 1)
-    ax = _axes(ax, figsize=(3.5, 3.0))
+    ax = axes_or_new(ax, (3.5, 3.0))
     ax.imshow(counts, cmap="Blues")
     for i in range(n):
         for j in range(n):
