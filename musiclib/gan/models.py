@@ -4,7 +4,8 @@ Chapters: 08_toy_gans (MLP builders); later chapters add convolutional
 builders for piano rolls under the same naming scheme
 (``build_<architecture>_generator`` / ``build_<architecture>_discriminator``).
 
-Every builder returns a plain ``keras.Model``. Discriminators end in a linear
+Every builder returns a plain ``keras.Model``; the MLP builders are
+:func:`musiclib.models.build_mlp` (chapter 06) with GAN-friendly defaults. Discriminators end in a linear
 unit and output **logits** (no sigmoid): the losses in
 :mod:`musiclib.gan.losses` apply the sigmoid themselves through ``softplus``,
 which stays finite where ``log(sigmoid(x))`` would underflow, and the
@@ -18,6 +19,7 @@ import math
 import keras
 
 from .._validation import check_choice, check_nonnegative_int, check_positive_int
+from ..models import build_mlp
 
 __all__ = ["build_mlp_generator", "build_mlp_discriminator", "count_parameters"]
 
@@ -34,15 +36,6 @@ def _check_hidden(hidden) -> tuple:
     for size in sizes:
         check_positive_int("hidden", size)
     return tuple(int(s) for s in sizes)
-
-
-def _dense_stack(x, hidden, activation, seed, prefix):
-    # One initializer seed per layer: equal seeds would give equal layers.
-    for i, units in enumerate(hidden):
-        init = keras.initializers.GlorotUniform(seed=None if seed is None else seed + i)
-        x = keras.layers.Dense(units, kernel_initializer=init, name=f"{prefix}_dense{i}")(x)
-        x = keras.layers.Activation(activation, name=f"{prefix}_{activation}{i}")(x)
-    return x
 
 
 def build_mlp_generator(latent_dim, output_dim, *, hidden=(64, 64), activation="relu", seed=None, name="mlp_generator"):
@@ -91,11 +84,7 @@ def build_mlp_generator(latent_dim, output_dim, *, hidden=(64, 64), activation="
     check_choice("activation", activation, _ACTIVATIONS)
     if seed is not None:
         seed = check_nonnegative_int("seed", seed)
-    z = keras.Input(shape=(latent_dim,), name="latent")
-    x = _dense_stack(z, hidden, activation, seed, "g")
-    init = keras.initializers.GlorotUniform(seed=None if seed is None else seed + len(hidden))
-    out = keras.layers.Dense(output_dim, kernel_initializer=init, name="g_out")(x)
-    return keras.Model(z, out, name=name)
+    return build_mlp(latent_dim, hidden=hidden, output_dim=output_dim, activation=activation, seed=seed, name=name)
 
 
 def build_mlp_discriminator(input_dim, *, hidden=(64, 64), activation="leaky_relu", seed=None, name="mlp_discriminator"):
@@ -143,11 +132,7 @@ def build_mlp_discriminator(input_dim, *, hidden=(64, 64), activation="leaky_rel
     check_choice("activation", activation, _ACTIVATIONS)
     if seed is not None:
         seed = check_nonnegative_int("seed", seed)
-    x_in = keras.Input(shape=(input_dim,), name="sample")
-    x = _dense_stack(x_in, hidden, activation, seed, "d")
-    init = keras.initializers.GlorotUniform(seed=None if seed is None else seed + len(hidden))
-    out = keras.layers.Dense(1, kernel_initializer=init, name="d_logit")(x)
-    return keras.Model(x_in, out, name=name)
+    return build_mlp(input_dim, hidden=hidden, output_dim=1, activation=activation, seed=seed, name=name)
 
 
 def count_parameters(model) -> int:
