@@ -1,7 +1,9 @@
 # GAN Music Lab. Every target creates .venv (Python 3.11) and installs musiclib if needed.
-#   make lab    set up and open the course in JupyterLab
-#   make test   set up and run all tests: pytest + every notebook under nbval, in quick mode
-#   make bench  speed benchmarks (ratios against a reference in the same run)
+#   make lab            set up and open the course in JupyterLab, on chapter 00
+#   make test           set up and run all tests: pytest + every notebook under nbval, in quick mode (what CI runs)
+#   make test-full      the same in full mode: the results the chapters discuss (run before resolving a chapter issue)
+#   make bench          speed benchmarks (ratios against a reference in the same run)
+#   make strip-outputs  clear saved outputs from the notebooks before committing (contributors)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -10,7 +12,7 @@ STAMP  := $(VENV)/.musiclib-installed
 # Jupyter refuses to start as root (containers, CI) without this flag.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: setup lab test bench clean-cache
+.PHONY: setup lab test test-full bench strip-outputs clean-cache
 
 setup: $(STAMP)
 
@@ -20,14 +22,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[dev]'
 	touch $@
 
+# jupyter/ holds the course's JupyterLab settings (no news pop-up); see jupyter/README.md.
 lab: setup
-	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/
+	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=notebooks --LabApp.default_url=/lab/tree/00_welcome.ipynb
 
 test: setup
 	MUSICLIB_QUICK=1 $(BIN)/python -m pytest
 
+test-full: setup
+	MUSICLIB_QUICK=0 $(BIN)/python -m pytest
+
 bench: setup
 	$(BIN)/python benchmarks/bench_features.py
+
+strip-outputs: setup
+	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb
 
 clean-cache:
 	rm -rf data/cache

@@ -48,8 +48,6 @@ _SUBMODULES = {
     "features",
     "models",
     "gan",
-    "metrics",
-    "baselines",
     "plots",
     "widgets",
     "exercises",

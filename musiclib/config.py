@@ -51,9 +51,13 @@ def is_quick() -> bool:
     Examples
     --------
     >>> import os
-    >>> os.environ["MUSICLIB_QUICK"] = "1"
-    >>> is_quick()
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"MUSICLIB_QUICK": "1"}):  # restored on leaving the block
+    ...     is_quick()
     True
+    >>> with mock.patch.dict(os.environ, {"MUSICLIB_QUICK": "no"}):
+    ...     is_quick()
+    False
     """
     return os.environ.get("MUSICLIB_QUICK", "").strip().lower() in _TRUE
 
