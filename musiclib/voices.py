@@ -1,0 +1,293 @@
+"""Four-voice (SATB) piano rolls: voice ranges, decoding a generator's output, notes per voice.
+
+Chapters: 09_training_a_music_gan (decoding, listening), 10-12 (evaluation and applications).
+
+A four-voice roll has shape ``(..., time_steps, n_pitches, 4)``: one binary channel per voice in the order
+:data:`musiclib.data.VOICES` = S, A, T, B, column ``p`` holding MIDI pitch ``pitch_offset + p``. A *valid* roll
+has at most one sounding pitch per voice and step, and only inside that voice's range
+(:data:`musiclib.data.VOICE_RANGES`). :func:`musiclib.data.load_pianorolls` with ``voices="separate"`` returns
+such rolls; :func:`decode_voices` turns a generator's continuous output into one.
+
+The roll stores which pitch sounds at each step, not where notes start, so :func:`voice_notes` merges
+consecutive steps of one pitch into one note: a repeated note comes back as one longer note.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import check_choice, check_finite_array, check_in_range, check_positive
+from .data import DEFAULT_TEMPO, N_PITCHES, PITCH_OFFSET, VOICE_RANGES, VOICES
+from .midi import Note, seconds_per_step
+
+__all__ = [
+    "DECODE_METHODS",
+    "voice_pitch_mask",
+    "decode_voices",
+    "is_valid_voice_roll",
+    "merge_voices",
+    "voice_notes",
+]
+
+#: Ways :func:`decode_voices` turns probabilities into a valid roll.
+DECODE_METHODS = ("argmax", "threshold")
+
+
+def _check_layout(pitch_offset, n_pitches):
+    pitch_offset = check_in_range("pitch_offset", pitch_offset, 0, 127, integer=True)
+    n_pitches = check_in_range("n_pitches", n_pitches, 1, 128 - pitch_offset, integer=True)
+    return pitch_offset, n_pitches
+
+
+def voice_pitch_mask(*, pitch_offset: int = PITCH_OFFSET, n_pitches: int = N_PITCHES) -> np.ndarray:
+    """Which pitch columns each voice may use: True inside its :data:`~musiclib.data.VOICE_RANGES` range.
+
+    Chapter: 09_training_a_music_gan
+
+    Parameters
+    ----------
+    pitch_offset : int
+        MIDI pitch of column 0, in [0, 127].
+    n_pitches : int
+        Number of pitch columns, in [1, 128 - pitch_offset].
+
+    Returns
+    -------
+    np.ndarray [shape=(n_pitches, 4), dtype=bool]
+        ``mask[p, v]`` is True when MIDI pitch ``pitch_offset + p`` lies in voice ``VOICES[v]``'s range.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is out of range, or the columns miss part of a voice's range.
+
+    Examples
+    --------
+    >>> mask = voice_pitch_mask()
+    >>> mask.shape, int(mask[:, 0].sum())  # the soprano's range 57..84 has 28 pitches
+    ((64, 4), 28)
+    """
+    pitch_offset, n_pitches = _check_layout(pitch_offset, n_pitches)
+    pitches = pitch_offset + np.arange(n_pitches)
+    mask = np.zeros((n_pitches, len(VOICES)), dtype=bool)
+    for v, voice in enumerate(VOICES):
+        low, high = VOICE_RANGES[voice]
+        if low < pitch_offset or high >= pitch_offset + n_pitches:
+            raise ValueError(
+                f"pitch_offset={pitch_offset}, n_pitches={n_pitches} cover MIDI {pitch_offset}.."
+                f"{pitch_offset + n_pitches - 1}, which must contain voice {voice}'s range {low}..{high}"
+            )
+        mask[:, v] = (pitches >= low) & (pitches <= high)
+    return mask
+
+
+def _as_voice_array(name, value, n_pitches_expected=None):
+    arr = check_finite_array(name, value, min_ndim=3)
+    if arr.shape[-1] != len(VOICES):
+        raise ValueError(f"{name} has shape {arr.shape}; its last axis must hold the {len(VOICES)} voices S, A, T, B")
+    if n_pitches_expected is not None and arr.shape[-2] != n_pitches_expected:
+        raise ValueError(f"{name} has {arr.shape[-2]} pitch columns; n_pitches={n_pitches_expected} expected")
+    return arr
+
+
+def decode_voices(
+    probabilities,
+    *,
+    method: str = "argmax",
+    threshold: float = 0.5,
+    pitch_offset: int = PITCH_OFFSET,
+) -> np.ndarray:
+    """Turn a generator's per-voice pitch probabilities into a valid binary four-voice roll.
+
+    Chapter: 09_training_a_music_gan
+
+    Each voice and step gets at most one pitch, always inside the voice's range. Probability outside the range is
+    ignored; the *rest* probability is what the in-range pitches leave, ``1 - sum(p)`` (clipped at 0).
+
+    - ``"argmax"``: the most probable of the in-range pitches and the rest wins (a categorical choice, as in
+      Coconet). A voice rests only where resting is more likely than every single pitch.
+    - ``"threshold"``: the most probable in-range pitch sounds only where its probability is at least
+      ``threshold``, else the voice rests (MuseGAN's hard thresholding, applied per voice). Uncertain steps turn
+      into rests, which cuts notes into fragments; chapter 09 measures how much.
+
+    Parameters
+    ----------
+    probabilities : array_like [shape=(..., time_steps, n_pitches, 4)]
+        Values in [0, 1], e.g. a generator's softmax output without its rest column.
+    method : {"argmax", "threshold"}
+    threshold : float
+        Used by ``"threshold"`` only, in (0, 1].
+    pitch_offset : int
+        MIDI pitch of column 0 (the ranges are in MIDI numbers).
+
+    Returns
+    -------
+    np.ndarray [shape=probabilities.shape, dtype=float32]
+        0/1 roll, at most one 1 per voice and step, only inside the voice's range.
+
+    Raises
+    ------
+    ValueError
+        If the array is not finite, not of that shape, holds values outside [0, 1] (beyond float32 round-off),
+        or a parameter is out of range.
+
+    Examples
+    --------
+    >>> p = np.zeros((1, 2, 64, 4), "float32")
+    >>> p[0, 0, 72 - 28, 0] = 0.7   # soprano C5, likely
+    >>> p[0, 1, 72 - 28, 0] = 0.3   # then unlikely: resting (0.7) wins
+    >>> roll = decode_voices(p)
+    >>> roll[0, :, 72 - 28, 0].tolist()
+    [1.0, 0.0]
+    """
+    method = check_choice("method", method, DECODE_METHODS)
+    threshold = check_in_range("threshold", threshold, 0.0, 1.0)
+    if method == "threshold" and threshold == 0:
+        raise ValueError("threshold=0 must be in (0, 1]")
+    probs = _as_voice_array("probabilities", probabilities)
+    pitch_offset, n_pitches = _check_layout(pitch_offset, probs.shape[-2])
+    tolerance = 1e-4  # softmax outputs in float32 may sum to 1 + a few ulps
+    if probs.size and (probs.min() < -tolerance or probs.max() > 1 + tolerance):
+        raise ValueError(
+            f"probabilities must lie in [0, 1]; got values in [{probs.min():.3g}, {probs.max():.3g}] "
+            "(apply a softmax or sigmoid first)"
+        )
+    mask = voice_pitch_mask(pitch_offset=pitch_offset, n_pitches=n_pitches)
+    in_range = np.where(mask, np.clip(probs, 0.0, 1.0), 0.0)
+    best = in_range.argmax(axis=-2)  # (..., time_steps, 4)
+    best_p = np.take_along_axis(in_range, best[..., None, :], axis=-2)[..., 0, :]
+    if method == "argmax":
+        rest = np.clip(1.0 - in_range.sum(axis=-2), 0.0, None)
+        sounds = best_p > rest
+    else:
+        sounds = best_p >= threshold
+    roll = np.zeros(probs.shape, dtype=np.float32)
+    np.put_along_axis(roll, best[..., None, :], sounds[..., None, :].astype(np.float32), axis=-2)
+    return roll
+
+
+def is_valid_voice_roll(roll, *, pitch_offset: int = PITCH_OFFSET) -> bool:
+    """True when ``roll`` is binary, has at most one pitch per voice and step, and stays in each voice's range.
+
+    Chapter: 09_training_a_music_gan
+
+    Parameters
+    ----------
+    roll : array_like [shape=(..., time_steps, n_pitches, 4)]
+    pitch_offset : int
+        MIDI pitch of column 0.
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    ValueError
+        If ``roll`` is not a finite array shaped like a four-voice roll.
+
+    Examples
+    --------
+    >>> roll = np.zeros((16, 64, 4), "float32")
+    >>> roll[:, 72 - 28, 0] = 1      # a soprano C5
+    >>> is_valid_voice_roll(roll)
+    True
+    >>> roll[:, 40 - 28, 0] = 1      # a second soprano note, out of range too
+    >>> is_valid_voice_roll(roll)
+    False
+    """
+    arr = _as_voice_array("roll", roll)
+    pitch_offset, n_pitches = _check_layout(pitch_offset, arr.shape[-2])
+    if not np.isin(arr, (0.0, 1.0)).all():
+        return False
+    if (arr.sum(axis=-2) > 1).any():
+        return False
+    mask = voice_pitch_mask(pitch_offset=pitch_offset, n_pitches=n_pitches)
+    return not (arr * ~mask).any()
+
+
+def merge_voices(roll) -> np.ndarray:
+    """The merged piano roll ``(..., time_steps, n_pitches)``: a pitch sounds when any voice sings it.
+
+    Chapter: 09_training_a_music_gan
+
+    Examples
+    --------
+    >>> roll = np.zeros((4, 64, 4), "float32"); roll[:, 40, 1] = roll[:, 40, 2] = 1  # unison alto and tenor
+    >>> merge_voices(roll)[:, 40].tolist()
+    [1.0, 1.0, 1.0, 1.0]
+    """
+    return _as_voice_array("roll", roll).max(axis=-1)
+
+
+def voice_notes(
+    roll,
+    *,
+    steps_per_beat: int = 4,
+    tempo: float = DEFAULT_TEMPO,
+    pitch_offset: int = PITCH_OFFSET,
+    velocity: int = 80,
+) -> dict:
+    """The notes of each voice of one valid four-voice roll, in seconds.
+
+    Chapter: 09_training_a_music_gan
+
+    Consecutive steps of one pitch become one note (the roll has no onsets, so a repeated note merges).
+
+    Parameters
+    ----------
+    roll : array_like [shape=(time_steps, n_pitches, 4)]
+        A valid roll (:func:`is_valid_voice_roll`), e.g. from :func:`decode_voices`.
+    steps_per_beat : int
+        Time steps per quarter note, in [1, 96].
+    tempo : float
+        Quarter notes per minute, positive.
+    pitch_offset : int
+        MIDI pitch of column 0.
+    velocity : int
+        MIDI velocity of every note, in [1, 127].
+
+    Returns
+    -------
+    dict
+        ``{"S": [Note, ...], "A": [...], "T": [...], "B": [...]}``, each sorted by start.
+
+    Raises
+    ------
+    ValueError
+        If the roll is not one valid four-voice roll, or a parameter is out of range.
+
+    Examples
+    --------
+    >>> roll = np.zeros((8, 64, 4), "float32")
+    >>> roll[0:4, 72 - 28, 0] = 1; roll[4:8, 74 - 28, 0] = 1   # soprano C5 then D5, a half note each
+    >>> [(n.pitch, n.start, n.end) for n in voice_notes(roll, tempo=120)["S"]]
+    [(72, 0.0, 0.5), (74, 0.5, 1.0)]
+    """
+    arr = _as_voice_array("roll", roll)
+    if arr.ndim != 3:
+        raise ValueError(f"roll has shape {arr.shape}; one roll (time_steps, n_pitches, 4) expected")
+    steps_per_beat = check_in_range("steps_per_beat", steps_per_beat, 1, 96, integer=True)
+    tempo = check_positive("tempo", tempo)
+    velocity = check_in_range("velocity", velocity, 1, 127, integer=True)
+    if not is_valid_voice_roll(arr, pitch_offset=pitch_offset):
+        raise ValueError(
+            "roll must be a valid four-voice roll (binary, at most one pitch per voice and step, inside each "
+            "voice's range): decode a generator's output with decode_voices first"
+        )
+    step = seconds_per_step(tempo=tempo, steps_per_beat=steps_per_beat)
+    sounding = arr.sum(axis=1) > 0  # (time_steps, 4)
+    pitch = np.where(sounding, arr.argmax(axis=1), -1)
+    notes = {}
+    for v, voice in enumerate(VOICES):
+        column = pitch[:, v]
+        change = np.flatnonzero(np.diff(column) != 0) + 1
+        starts = np.concatenate([[0], change])
+        ends = np.concatenate([change, [len(column)]])
+        notes[voice] = [
+            Note(pitch=int(pitch_offset + column[s]), start=s * step, end=e * step, velocity=velocity)
+            for s, e in zip(starts, ends)
+            if column[s] >= 0
+        ]
+    return notes
+

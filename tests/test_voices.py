@@ -1,0 +1,144 @@
+"""musiclib.voices: voice ranges, decoding generator output into valid SATB rolls, notes per voice."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from musiclib import voices
+from musiclib.data import N_PITCHES, PITCH_OFFSET, VOICE_RANGES, VOICES
+
+
+def _softmax(logits, axis):
+    e = np.exp(logits - logits.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def test_voice_pitch_mask_matches_the_ranges():
+    mask = voices.voice_pitch_mask()
+    assert mask.shape == (N_PITCHES, 4) and mask.dtype == bool
+    for v, voice in enumerate(VOICES):
+        low, high = VOICE_RANGES[voice]
+        pitches = PITCH_OFFSET + np.flatnonzero(mask[:, v])
+        assert pitches.min() == low and pitches.max() == high and len(pitches) == high - low + 1
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"pitch_offset": 40}, "voice S's range|voice B's range"),
+    ({"n_pitches": 30}, "range"),
+    ({"pitch_offset": -1}, "pitch_offset"),
+    ({"pitch_offset": 100, "n_pitches": 40}, "n_pitches"),
+    ({"pitch_offset": 1.5}, "pitch_offset"),
+])
+def test_voice_pitch_mask_bad_layout(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        voices.voice_pitch_mask(**kwargs)
+
+
+def test_argmax_decoding_is_the_categorical_choice_with_a_rest(rng):
+    # Independent reference: build the (pitches + rest) distribution explicitly and take its argmax per voice.
+    logits = rng.normal(size=(6, 16, N_PITCHES + 1, 4)) * 3
+    mask = voices.voice_pitch_mask()
+    logits[:, :, :N_PITCHES, :] = np.where(mask, logits[:, :, :N_PITCHES, :], -np.inf)
+    probs = _softmax(logits, axis=2)
+    roll = voices.decode_voices(probs[:, :, :N_PITCHES, :].astype(np.float32))
+    choice = probs.argmax(axis=2)  # (6, 16, 4); N_PITCHES = rest
+    expected = np.zeros_like(roll)
+    n, t, v = np.nonzero(choice < N_PITCHES)
+    expected[n, t, choice[n, t, v], v] = 1
+    np.testing.assert_array_equal(roll, expected)
+    assert voices.is_valid_voice_roll(roll)
+
+
+def test_threshold_decoding_rests_where_unsure_and_fragments_notes():
+    probs = np.zeros((1, 8, N_PITCHES, 4), np.float32)
+    c5 = 72 - PITCH_OFFSET
+    probs[0, :, c5, 0] = [0.9, 0.45, 0.9, 0.45, 0.9, 0.9, 0.9, 0.9]  # the rest takes the remainder
+    probs[0, :, c5 - 1, 0] = [0.05, 0.3, 0.05, 0.3, 0.05, 0.05, 0.05, 0.05]
+    by_argmax = voices.decode_voices(probs)
+    by_threshold = voices.decode_voices(probs, method="threshold", threshold=0.5)
+    assert by_argmax[0, :, c5, 0].tolist() == [1] * 8  # 0.45 > rest 0.25 and > 0.3
+    assert by_threshold[0, :, c5, 0].tolist() == [1, 0, 1, 0, 1, 1, 1, 1]
+    assert len(voices.voice_notes(by_argmax[0])["S"]) == 1
+    assert len(voices.voice_notes(by_threshold[0])["S"]) == 3
+
+
+def test_decoding_ignores_probability_outside_the_voice_range():
+    probs = np.zeros((4, N_PITCHES, 4), np.float32)
+    probs[:, 30 - PITCH_OFFSET, 0] = 0.99  # MIDI 30 is far below the soprano
+    probs[:, 60 - PITCH_OFFSET, 0] = 0.01
+    roll = voices.decode_voices(probs)
+    # Out-of-range mass is dropped, so the rest (0.99) beats the in-range C4 (0.01).
+    assert roll.sum() == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float32, (2, 8, N_PITCHES, 4), elements=st.floats(0, 1, width=32)),
+       st.sampled_from(voices.DECODE_METHODS))
+def test_decoding_always_gives_a_valid_roll(probs, method):
+    roll = voices.decode_voices(probs, method=method)
+    assert roll.shape == probs.shape and roll.dtype == np.float32
+    assert voices.is_valid_voice_roll(roll)
+
+
+@pytest.mark.parametrize(("probs", "kwargs", "error", "match"), [
+    (np.full((2, 8, N_PITCHES, 3), 0.1), {}, ValueError, "4 voices"),
+    (np.full((8, N_PITCHES), 0.1), {}, ValueError, "roll|probabilities"),
+    (np.full((1, 8, N_PITCHES, 4), 1.5), {}, ValueError, r"\[0, 1\]"),
+    (np.full((1, 8, N_PITCHES, 4), -0.5), {}, ValueError, r"\[0, 1\]"),
+    (np.full((1, 8, N_PITCHES, 4), np.nan), {}, ValueError, "probabilities"),
+    (np.full((1, 8, N_PITCHES, 4), 0.1 + 0.1j), {}, (ValueError, TypeError), "probabilities"),
+    (np.full((1, 8, N_PITCHES, 4), 0.1), {"method": "sample"}, ValueError, "method"),
+    (np.full((1, 8, N_PITCHES, 4), 0.1), {"method": "threshold", "threshold": 0}, ValueError, "threshold"),
+    (np.full((1, 8, N_PITCHES, 4), 0.1), {"threshold": 2.0}, ValueError, "threshold"),
+    (np.full((1, 8, 20, 4), 0.1), {}, ValueError, "range"),
+    ("abc", {}, (ValueError, TypeError), "probabilities"),
+])
+def test_decode_voices_bad_input(probs, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        voices.decode_voices(probs, **kwargs)
+
+
+def test_is_valid_voice_roll_catches_each_violation():
+    roll = np.zeros((4, N_PITCHES, 4), np.float32)
+    roll[:, 72 - PITCH_OFFSET, 0] = 1
+    assert voices.is_valid_voice_roll(roll)
+    two = roll.copy(); two[0, 74 - PITCH_OFFSET, 0] = 1
+    out_of_range = roll.copy(); out_of_range[0, 72 - PITCH_OFFSET, 3] = 1  # C5 is above the bass range
+    soft = roll * 0.5
+    assert not voices.is_valid_voice_roll(two)
+    assert not voices.is_valid_voice_roll(out_of_range)
+    assert not voices.is_valid_voice_roll(soft)
+
+
+def test_voice_notes_inverts_a_hand_written_roll():
+    roll = np.zeros((16, N_PITCHES, 4), np.float32)
+    plan = {"S": [(72, 0, 4), (74, 4, 8), (76, 8, 16)], "A": [(67, 0, 16)], "T": [(64, 2, 6)], "B": [(48, 0, 8), (43, 8, 16)]}
+    for v, voice in enumerate(VOICES):
+        for pitch, start, end in plan[voice]:
+            roll[start:end, pitch - PITCH_OFFSET, v] = 1
+    notes = voices.voice_notes(roll, steps_per_beat=4, tempo=60)  # a step is 0.25 s
+    for voice in VOICES:
+        assert [(n.pitch, n.start, n.end) for n in notes[voice]] == [(p, s / 4, e / 4) for p, s, e in plan[voice]]
+
+
+def test_merge_voices_is_the_union():
+    roll = np.zeros((4, N_PITCHES, 4), np.float32)
+    roll[:, 40, 1] = 1; roll[:, 40, 2] = 1; roll[:2, 20, 3] = 1
+    merged = voices.merge_voices(roll)
+    assert merged.shape == (4, N_PITCHES)
+    assert merged[:, 40].tolist() == [1, 1, 1, 1] and merged[:, 20].tolist() == [1, 1, 0, 0] and merged.sum() == 6
+
+
+@pytest.mark.parametrize(("roll", "kwargs", "match"), [
+    (np.ones((4, N_PITCHES, 4), np.float32), {}, "valid four-voice roll"),
+    (np.zeros((2, 4, N_PITCHES, 4), np.float32), {}, "one roll"),
+    (np.zeros((4, N_PITCHES, 4), np.float32), {"tempo": 0}, "tempo"),
+    (np.zeros((4, N_PITCHES, 4), np.float32), {"steps_per_beat": 0}, "steps_per_beat"),
+    (np.zeros((4, N_PITCHES, 4), np.float32), {"velocity": 128}, "velocity"),
+    (np.zeros((4, N_PITCHES, 4), np.float32), {"steps_per_beat": True}, "steps_per_beat"),
+])
+def test_voice_notes_bad_input(roll, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        voices.voice_notes(roll, **kwargs)
