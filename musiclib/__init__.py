@@ -10,6 +10,8 @@ theory     pitch, intervals, scales, chords, keys      01, 02
 synth      oscillators, envelopes, note rendering      01-04
 midi       Note records, MIDI files, piano rolls       03
 data       the Bach chorales dataset                   03, 09-12
+voices     four-voice (SATB) rolls: decoding, notes    09-12
+metrics    statistics of generated music               09, 10
 features   STFT, mel, MFCC (numpy and TensorFlow)      04, 05, 11
 models     small Keras models                          06
 gan        losses, models, trainer                     07-09, 11, 12
@@ -46,6 +48,8 @@ _SUBMODULES = {
     "midi",
     "data",
     "features",
+    "voices",
+    "metrics",
     "models",
     "gan",
     "plots",
