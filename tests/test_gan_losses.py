@@ -246,6 +246,16 @@ def test_gradient_penalty_seed_generator_draws_fresh_alpha(rng):
     assert float(c) == float(d)
 
 
+def test_tensor_logits_are_not_value_checked():
+    # Inside a training step a NaN must reach NaNGuard instead of raising mid-graph.
+    assert np.isnan(float(generator_loss(tf.constant([np.nan, 0.0]))))
+
+
+def test_gradient_penalty_accepts_the_largest_seed(rng):
+    x = rng.normal(size=(4, 2))
+    assert np.isfinite(float(gradient_penalty(lambda t: tf.reduce_sum(t, axis=1), x, -x, seed=2**32 - 1)))
+
+
 def test_gradient_penalty_weight_zero(rng):
     x = rng.normal(size=(4, 2))
     assert float(gradient_penalty(lambda t: tf.reduce_sum(t, axis=1), x, x, weight=0.0)) == 0.0
@@ -273,6 +283,23 @@ def test_gradient_penalty_weight_zero(rng):
         (lambda: gradient_penalty(lambda x: x, np.zeros((2, 2)), np.zeros((2, 2)), seed=-1), "seed"),
         (lambda: gradient_penalty(lambda x: x, np.zeros((2, 2)), np.zeros((2, 2)), seed="x"), "seed"),
         (lambda: gradient_penalty(lambda x: x, np.zeros((0, 2)), np.zeros((0, 2))), "real"),
+        # complex, bool and string inputs (NumPy and tensors), NaN/inf in NumPy input,
+        # bool as int, seeds beyond 32 bits
+        (lambda: discriminator_loss(np.zeros(3, complex), np.zeros(3)), "real_logits must be a real numeric"),
+        (lambda: generator_loss(tf.constant([1 + 2j, 0j])), "fake_logits must be a real numeric .* complex128"),
+        (lambda: generator_loss(tf.constant([True, False])), "fake_logits must be a real numeric .* bool"),
+        (lambda: generator_loss(tf.constant(["a", "b"])), "fake_logits must be a real numeric .* string"),
+        (lambda: generator_loss(np.array([True, False])), "fake_logits"),
+        (lambda: discriminator_loss(np.array([0.0, np.nan]), np.zeros(2)), "real_logits must contain only finite"),
+        (lambda: discriminator_loss(np.zeros(2), [np.inf, 0.0]), "fake_logits must contain only finite"),
+        (lambda: generator_loss(np.array([2**65, 1])), "fake_logits"),
+        (lambda: gradient_penalty(lambda x: x, np.full((2, 2), np.nan), np.zeros((2, 2))), "real must contain only finite"),
+        (lambda: gradient_penalty(lambda x: x, np.zeros((2, 2)), tf.zeros((2, 2), tf.complex64)), "fake must be a real numeric"),
+        (lambda: gradient_penalty(lambda x: x, np.zeros((2, 2)), np.zeros((2, 2)), seed=True), "seed=True"),
+        (lambda: gradient_penalty(lambda x: x, np.zeros((2, 2)), np.zeros((2, 2)), seed=2**32), r"seed=4294967296 must be an integer in \[0, 4294967295\]"),
+        (lambda: gradient_penalty(lambda x: x, np.zeros((2, 2)), np.zeros((2, 2)), seed=2**64), "seed"),
+        (lambda: gradient_penalty(lambda x: x, np.zeros((2, 2)), np.zeros((2, 2)), weight=True), "weight"),
+        (lambda: gradient_penalty(lambda x: x, np.zeros((2, 2)), np.zeros((2, 2)), training="yes"), "training='yes' must be True or False"),
     ],
 )
 def test_bad_inputs_raise_value_error(call, match):

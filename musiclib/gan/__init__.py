@@ -28,6 +28,8 @@ from .losses import LOSS_KINDS, discriminator_loss, generator_loss, gradient_pen
 from .models import build_mlp_discriminator, build_mlp_generator, count_parameters
 from .trainer import (
     GAN,
+    CheckpointError,
+    CheckpointSkippedWarning,
     CollapseDetector,
     GANCheckpoint,
     ModeCollapseWarning,
@@ -54,7 +56,9 @@ __all__ = [
     "NaNGuard",
     "GANCheckpoint",
     "TrainingDivergedError",
+    "CheckpointError",
     "ModeCollapseWarning",
+    "CheckpointSkippedWarning",
     "sample_latent",
     # submodules
     "losses",

@@ -42,15 +42,43 @@ LOSS_KINDS = ("minimax", "nonsaturating", "wasserstein", "hinge", "least_squares
 # infinite at s = 0, so a critic with zero input gradient would give NaN.
 _NORM_EPS = 1e-12
 
+#: Largest seed accepted across ``musiclib.gan`` (seeds are 32-bit, as NumPy's
+#: legacy seeds; larger integers do not fit TensorFlow's seed tensors).
+MAX_SEED = 2**32 - 1
+
+
+def _check_seed(name, value) -> int:
+    """Return ``int(value)``; raise ``ValueError`` unless it is an integer in [0, MAX_SEED]."""
+    value = check_nonnegative_int(name, value)
+    if value > MAX_SEED:
+        raise ValueError(f"{name}={value!r} must be an integer in [0, {MAX_SEED}]")
+    return value
+
+
+def _check_bool(name, value) -> bool:
+    """Return ``bool(value)``; raise ``ValueError`` unless it is True or False (not 0/1 or a string)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name}={value!r} must be True or False")
+    return bool(value)
+
 
 def _to_float_tensor(name, value):
-    """Return ``value`` as a floating tf tensor with at least one (batch) axis."""
+    """Return ``value`` as a floating tf tensor with at least one (batch) axis.
+
+    NumPy / list input must be real and finite. Tensors are checked for their
+    dtype only: a value check would cost a device sync on every training step,
+    and a NaN that appears during training is :class:`~musiclib.gan.trainer.NaNGuard`'s job.
+    """
     if isinstance(value, (tf.Tensor, tf.Variable)):
         tensor = tf.convert_to_tensor(value)
+        if not (tensor.dtype.is_floating or tensor.dtype.is_integer):
+            raise ValueError(f"{name} must be a real numeric array or tensor, got dtype {tensor.dtype.name}")
     else:
         arr = np.asarray(value)
         if not np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.complexfloating):
             raise ValueError(f"{name} must be a real numeric array or tensor, got dtype {arr.dtype}")
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} must contain only finite values (no NaN or inf)")
         tensor = tf.convert_to_tensor(arr)
     if not tensor.dtype.is_floating:
         tensor = tf.cast(tensor, tf.float32)
@@ -117,8 +145,8 @@ def discriminator_loss(real_logits, fake_logits, kind: str = "nonsaturating"):
     Raises
     ------
     ValueError
-        If ``kind`` is unknown, an input is a scalar, empty or not real-valued,
-        or the shapes of ``real_logits`` and ``fake_logits`` differ outside the
+        If ``kind`` is unknown, an input is a scalar, empty, not real-valued
+        (complex, bool, strings) or, for NumPy input, not finite, or the shapes of ``real_logits`` and ``fake_logits`` differ outside the
         batch axis.
 
     See Also
@@ -180,7 +208,8 @@ def generator_loss(fake_logits, kind: str = "nonsaturating"):
     Raises
     ------
     ValueError
-        If ``kind`` is unknown or ``fake_logits`` is a scalar, empty or not real-valued.
+        If ``kind`` is unknown or ``fake_logits`` is a scalar, empty, not
+        real-valued or, for NumPy input, not finite.
 
     See Also
     --------
@@ -234,10 +263,10 @@ def gradient_penalty(critic, real, fake, weight: float = 10.0, *, seed=None, tra
         Penalty weight λ ≥ 0 (10 in the WGAN-GP paper).
     seed : None, int or keras.random.SeedGenerator
         Source of the α draws. None uses TensorFlow's global generator
-        (seeded by ``musiclib.set_seed``); an int gives the same α on every
-        call (for tests); a ``SeedGenerator`` gives fresh, reproducible α
+        (seeded by ``musiclib.set_seed``); an int in [0, 2**32 - 1] gives
+        the same α on every call (for tests); a ``SeedGenerator`` gives fresh, reproducible α
         on every call (use this in a training loop).
-    training : bool
+    training : bool, keyword-only
         Passed as ``training=`` when ``critic`` is a Keras layer or model.
 
     Returns
@@ -249,8 +278,9 @@ def gradient_penalty(critic, real, fake, weight: float = 10.0, *, seed=None, tra
     ------
     ValueError
         If ``critic`` is not callable, ``weight`` is negative or not finite,
-        ``seed`` is not None/a non-negative int/a SeedGenerator, or ``real``
-        and ``fake`` differ in shape or are scalars or empty.
+        ``seed`` is not None/an int in [0, 2**32 - 1]/a SeedGenerator,
+        ``training`` is not a bool, or ``real`` and ``fake`` differ in shape,
+        are scalars, empty, not real-valued or (NumPy input) not finite.
 
     See Also
     --------
@@ -273,7 +303,8 @@ def gradient_penalty(critic, real, fake, weight: float = 10.0, *, seed=None, tra
     if seed is not None and not isinstance(seed, keras.random.SeedGenerator):
         if not isinstance(seed, (numbers.Integral, np.integer)):
             raise ValueError(f"seed={seed!r} must be None, a non-negative integer or a keras.random.SeedGenerator")
-        seed = check_nonnegative_int("seed", seed)
+        seed = _check_seed("seed", seed)
+    training = _check_bool("training", training)
     real = _to_float_tensor("real", real)
     fake = _to_float_tensor("fake", fake)
     if real.dtype != fake.dtype:

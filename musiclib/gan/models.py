@@ -18,24 +18,52 @@ import math
 
 import keras
 
-from .._validation import check_choice, check_nonnegative_int, check_positive_int
+from .._validation import check_choice, check_positive_int
 from ..models import build_mlp
+from .losses import _check_seed
 
 __all__ = ["build_mlp_generator", "build_mlp_discriminator", "count_parameters"]
 
 _ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu", "gelu", "silu")
 
+#: Largest layer size (input, hidden or output units) the MLP builders accept.
+#: Chapter 09's largest input, a 64-step × 84-pitch × 4-voice roll, has 21,504.
+MAX_UNITS = 2**20
+
+#: Largest number of weights the MLP builders accept: 50 M float32 weights are
+#: 200 MB (600 MB with Adam's two moments). The course's CPU-sized networks
+#: have at most a few million; a typo such as ``hidden=(10**6, 10**6)`` would
+#: otherwise try to allocate terabytes.
+MAX_PARAMETERS = 50_000_000
+
+
+def _check_size(name, value) -> int:
+    value = check_positive_int(name, value)
+    if value > MAX_UNITS:
+        raise ValueError(f"{name}={value!r} must be an integer in [1, {MAX_UNITS}]")
+    return value
+
 
 def _check_hidden(hidden) -> tuple:
+    if isinstance(hidden, (str, bytes)):
+        raise ValueError(f"hidden={hidden!r} must be a sequence of positive integers")
     try:
         sizes = tuple(hidden)
     except TypeError:
         raise ValueError(f"hidden={hidden!r} must be a sequence of positive integers") from None
     if not sizes:
         raise ValueError(f"hidden={hidden!r} must hold at least one layer size")
-    for size in sizes:
-        check_positive_int("hidden", size)
-    return tuple(int(s) for s in sizes)
+    return tuple(_check_size("hidden", size) for size in sizes)
+
+
+def _check_parameter_count(input_dim, hidden, output_dim, what) -> None:
+    sizes = (input_dim, *hidden, output_dim)
+    n = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+    if n > MAX_PARAMETERS:
+        raise ValueError(
+            f"hidden={hidden!r} with {what} gives {n:,} weights; at most {MAX_PARAMETERS:,} are allowed "
+            "(networks for a 2-core CPU have a few million)"
+        )
 
 
 def build_mlp_generator(latent_dim, output_dim, *, hidden=(64, 64), activation="relu", seed=None, name="mlp_generator"):
@@ -56,7 +84,8 @@ def build_mlp_generator(latent_dim, output_dim, *, hidden=(64, 64), activation="
     activation : str, keyword-only
         Hidden activation, one of "relu", "leaky_relu", "tanh", "elu", "gelu", "silu".
     seed : int or None, keyword-only
-        Seed of the weight initialisers; equal seeds build equal networks.
+        Seed of the weight initialisers, in [0, 2**32 - 1]; equal seeds
+        build equal networks.
     name : str, keyword-only
         Keras model name.
 
@@ -68,7 +97,9 @@ def build_mlp_generator(latent_dim, output_dim, *, hidden=(64, 64), activation="
     Raises
     ------
     ValueError
-        If a size is not a positive integer or ``activation`` is unknown.
+        If a size is not an integer in [1, :data:`MAX_UNITS`], the network
+        would have more than :data:`MAX_PARAMETERS` weights, ``activation``
+        is unknown or ``seed`` is out of range.
 
     Chapter: 08_toy_gans
 
@@ -78,12 +109,13 @@ def build_mlp_generator(latent_dim, output_dim, *, hidden=(64, 64), activation="
     >>> g.output_shape
     (None, 1)
     """
-    latent_dim = check_positive_int("latent_dim", latent_dim)
-    output_dim = check_positive_int("output_dim", output_dim)
+    latent_dim = _check_size("latent_dim", latent_dim)
+    output_dim = _check_size("output_dim", output_dim)
     hidden = _check_hidden(hidden)
     check_choice("activation", activation, _ACTIVATIONS)
     if seed is not None:
-        seed = check_nonnegative_int("seed", seed)
+        seed = _check_seed("seed", seed)
+    _check_parameter_count(latent_dim, hidden, output_dim, f"latent_dim={latent_dim} and output_dim={output_dim}")
     return build_mlp(latent_dim, hidden=hidden, output_dim=output_dim, activation=activation, seed=seed, name=name)
 
 
@@ -105,7 +137,8 @@ def build_mlp_discriminator(input_dim, *, hidden=(64, 64), activation="leaky_rel
     activation : str, keyword-only
         Hidden activation, one of "relu", "leaky_relu", "tanh", "elu", "gelu", "silu".
     seed : int or None, keyword-only
-        Seed of the weight initialisers; equal seeds build equal networks.
+        Seed of the weight initialisers, in [0, 2**32 - 1]; equal seeds
+        build equal networks.
     name : str, keyword-only
         Keras model name.
 
@@ -117,7 +150,9 @@ def build_mlp_discriminator(input_dim, *, hidden=(64, 64), activation="leaky_rel
     Raises
     ------
     ValueError
-        If a size is not a positive integer or ``activation`` is unknown.
+        If a size is not an integer in [1, :data:`MAX_UNITS`], the network
+        would have more than :data:`MAX_PARAMETERS` weights, ``activation``
+        is unknown or ``seed`` is out of range.
 
     Chapter: 08_toy_gans
 
@@ -127,11 +162,12 @@ def build_mlp_discriminator(input_dim, *, hidden=(64, 64), activation="leaky_rel
     >>> d.output_shape
     (None, 1)
     """
-    input_dim = check_positive_int("input_dim", input_dim)
+    input_dim = _check_size("input_dim", input_dim)
     hidden = _check_hidden(hidden)
     check_choice("activation", activation, _ACTIVATIONS)
     if seed is not None:
-        seed = check_nonnegative_int("seed", seed)
+        seed = _check_seed("seed", seed)
+    _check_parameter_count(input_dim, hidden, 1, f"input_dim={input_dim}")
     return build_mlp(input_dim, hidden=hidden, output_dim=1, activation=activation, seed=seed, name=name)
 
 

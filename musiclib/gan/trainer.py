@@ -24,15 +24,26 @@ Callbacks for ``fit(callbacks=[...])``:
   :class:`GAN` logs as the sum of both losses); use either.
 - :class:`GANCheckpoint` saves weights, optimizer state, noise state and the
   epoch, so that :meth:`GAN.load_state` + ``fit(initial_epoch=...)`` resumes
-  exactly where training stopped.
+  exactly where training stopped. It never writes a diverged (NaN/inf) state
+  over a good checkpoint, and every write is atomic.
+
+Size limits (a typo such as ``gan.generate(10**8)`` raises a ``ValueError``
+instead of exhausting memory): :data:`MAX_ARRAY_VALUES` values per generated
+or latent array, :data:`MAX_PAIRWISE_SAMPLES` samples in
+:func:`mean_pairwise_distance`, :data:`MAX_D_STEPS` critic steps, seeds in
+[0, 2**32 - 1].
 """
 
 from __future__ import annotations
 
 import math
 import os
+import pickle
+import struct
 import tempfile
 import warnings
+import zipfile
+import zlib
 from pathlib import Path
 
 import keras
@@ -47,7 +58,8 @@ from .._validation import (
     check_positive,
     check_positive_int,
 )
-from .losses import LOSS_KINDS, discriminator_loss, generator_loss, gradient_penalty
+from .losses import LOSS_KINDS, _check_bool, _check_seed, discriminator_loss, generator_loss, gradient_penalty
+from .models import _check_size
 
 __all__ = [
     "GAN",
@@ -56,18 +68,91 @@ __all__ = [
     "NaNGuard",
     "GANCheckpoint",
     "TrainingDivergedError",
+    "CheckpointError",
     "ModeCollapseWarning",
+    "CheckpointSkippedWarning",
     "sample_latent",
     "mean_pairwise_distance",
 ]
 
+#: Most values in one array that :func:`sample_latent` or :meth:`GAN.generate`
+#: makes: 2**27 float32 values are 512 MiB (the latent draw is float64 first,
+#: 1 GiB). ``n`` may be at most ``MAX_ARRAY_VALUES // values_per_sample``,
+#: e.g. 16,777,216 samples of an 8-dimensional latent vector, or 24,966
+#: piano rolls of 64 × 84.
+MAX_ARRAY_VALUES = 2**27
+
+#: Most samples :func:`mean_pairwise_distance` compares: its n × n distance
+#: matrix (and two temporaries of that size) in float64 is 128 MiB at 4096.
+MAX_PAIRWISE_SAMPLES = 4096
+
+#: Most critic updates per generator update (``GAN.compile(d_steps=...)``): the
+#: loop is unrolled into the traced train step, so its size grows with d_steps.
+#: The WGAN papers use 5.
+MAX_D_STEPS = 100
+
+#: Most samples a :class:`CollapseDetector` generates after every epoch.
+MAX_COLLAPSE_SAMPLES = 2**16
+
+#: Largest epoch number a checkpoint stores (it is saved as int64).
+MAX_EPOCH = 2**63 - 1
+
 
 class TrainingDivergedError(RuntimeError):
-    """Raised by :class:`NaNGuard` when a training loss becomes NaN or infinite."""
+    """Raised when training diverged: by :class:`NaNGuard` when a training loss
+    becomes NaN or infinite, and by :meth:`GAN.save_state` when asked to save
+    NaN/inf weights."""
+
+
+class CheckpointError(ValueError):
+    """A checkpoint file that cannot be loaded into this GAN.
+
+    Raised by :meth:`GAN.load_state`. The message names the file and what is
+    wrong: ``"damaged checkpoint <path>: ..."`` for a truncated or unreadable
+    file, a missing entry, NaN/inf weights or a negative epoch; otherwise it
+    says how the checkpoint differs from this GAN (loss kind, variables).
+    """
 
 
 class ModeCollapseWarning(UserWarning):
     """Warned by :class:`CollapseDetector` when generated samples lose their diversity."""
+
+
+class CheckpointSkippedWarning(UserWarning):
+    """Warned by :class:`GANCheckpoint` when it does not save a diverged (NaN/inf) state."""
+
+
+def _check_real_array(name, value, **kwargs) -> np.ndarray:
+    """:func:`check_finite_array` that also rejects complex arrays (their imaginary part would be dropped)."""
+    arr = np.asarray(value)
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise ValueError(f"{name} must be real-valued, got dtype {arr.dtype}")
+    return check_finite_array(name, arr, **kwargs)
+
+
+def _check_count(name, n, values_per_sample, what) -> int:
+    """Return ``n`` if ``n`` samples of ``values_per_sample`` values fit in :data:`MAX_ARRAY_VALUES`."""
+    n = check_positive_int(name, n)
+    high = max(1, MAX_ARRAY_VALUES // values_per_sample)
+    if n > high:
+        raise ValueError(
+            f"{name}={n!r} must be an integer in [1, {high}]: at most 2**27 values (512 MiB of float32) "
+            f"per array, and each sample has {values_per_sample} {what}"
+        )
+    return n
+
+
+def _non_finite_logs(logs) -> dict:
+    """Name -> first value of every logged value that is NaN or infinite."""
+    bad = {}
+    for name, value in (logs or {}).items():
+        try:
+            value = np.asarray(keras.ops.convert_to_numpy(value), dtype=np.float64)
+        except (TypeError, ValueError):
+            continue  # not a number (e.g. a string a callback put there)
+        if not np.all(np.isfinite(value)):
+            bad[name] = float(value.reshape(-1)[0])
+    return bad
 
 
 def sample_latent(n, latent_dim, *, seed=0) -> np.ndarray:
@@ -80,11 +165,13 @@ def sample_latent(n, latent_dim, *, seed=0) -> np.ndarray:
     Parameters
     ----------
     n : int
-        Number of vectors.
+        Number of vectors, at most ``MAX_ARRAY_VALUES // latent_dim``
+        (16,777,216 for ``latent_dim=8``).
     latent_dim : int
-        Size of each vector.
+        Size of each vector, in [1, 2**20].
     seed : int, keyword-only
-        Seed of ``np.random.default_rng``; equal seeds give equal batches.
+        Seed of ``np.random.default_rng``, in [0, 2**32 - 1]; equal seeds
+        give equal batches.
 
     Returns
     -------
@@ -93,7 +180,8 @@ def sample_latent(n, latent_dim, *, seed=0) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``n`` or ``latent_dim`` is not a positive integer or ``seed`` is negative.
+        If ``n`` or ``latent_dim`` is not a positive integer or too large,
+        or ``seed`` is outside [0, 2**32 - 1].
 
     Chapter: 08_toy_gans
 
@@ -102,9 +190,9 @@ def sample_latent(n, latent_dim, *, seed=0) -> np.ndarray:
     >>> sample_latent(3, 2, seed=0).shape
     (3, 2)
     """
-    n = check_positive_int("n", n)
-    latent_dim = check_positive_int("latent_dim", latent_dim)
-    seed = check_nonnegative_int("seed", seed)
+    latent_dim = _check_size("latent_dim", latent_dim)
+    n = _check_count("n", n, latent_dim, "latent values")
+    seed = _check_seed("seed", seed)
     return np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
 
 
@@ -117,11 +205,12 @@ def mean_pairwise_distance(samples, *, max_samples=512, seed=0) -> float:
     Parameters
     ----------
     samples : np.ndarray [shape=(n, ...)]
-        At least two samples; axes after the first are flattened.
+        At least two real, finite samples; axes after the first are flattened.
     max_samples : int, keyword-only
-        Use a random subset of this many samples (the cost grows as n²).
+        Use a random subset of this many samples (the cost grows as n²),
+        in [2, :data:`MAX_PAIRWISE_SAMPLES`] = [2, 4096].
     seed : int, keyword-only
-        Seed of the subset choice.
+        Seed of the subset choice, in [0, 2**32 - 1].
 
     Returns
     -------
@@ -131,7 +220,8 @@ def mean_pairwise_distance(samples, *, max_samples=512, seed=0) -> float:
     Raises
     ------
     ValueError
-        If there are fewer than two samples or they are not finite.
+        If there are fewer than two samples, they are not finite or not real,
+        or ``max_samples`` or ``seed`` is out of range.
 
     Chapter: 08_toy_gans
 
@@ -140,14 +230,16 @@ def mean_pairwise_distance(samples, *, max_samples=512, seed=0) -> float:
     >>> mean_pairwise_distance(np.array([[0.0, 0.0], [3.0, 4.0]]))
     5.0
     """
-    x = check_finite_array("samples", samples)
+    x = _check_real_array("samples", samples)
     max_samples = check_positive_int("max_samples", max_samples)
-    seed = check_nonnegative_int("seed", seed)
-    x = x.reshape(len(x), -1).astype(np.float64)
+    if not 2 <= max_samples <= MAX_PAIRWISE_SAMPLES:
+        raise ValueError(f"max_samples={max_samples} must be an integer in [2, {MAX_PAIRWISE_SAMPLES}]")
+    seed = _check_seed("seed", seed)
     if len(x) < 2:
         raise ValueError(f"samples must hold at least 2 samples, got {len(x)}")
     if len(x) > max_samples:
-        x = x[np.random.default_rng(seed).choice(len(x), size=max(max_samples, 2), replace=False)]
+        x = x[np.random.default_rng(seed).choice(len(x), size=max_samples, replace=False)]
+    x = x.reshape(len(x), -1).astype(np.float64)
     sq = np.sum(x**2, axis=1)
     d2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * x @ x.T, 0.0)
     n = len(x)
@@ -165,9 +257,10 @@ class GAN(keras.Model):
         Maps a batch of samples to one logit each (no sigmoid), e.g. from
         :func:`musiclib.gan.models.build_mlp_discriminator`.
     latent_dim : int or None, keyword-only
-        Size of the noise vector; read from the generator's input when None.
+        Size of the noise vector; read from the generator's input when None
+        (and, when given, it must match that input).
     seed : int, keyword-only
-        Seed of the ``keras.random.SeedGenerator`` that draws the training
+        Seed, in [0, 2**32 - 1], of the ``keras.random.SeedGenerator`` that draws the training
         noise (and the gradient-penalty mixing weights). With equal seeds,
         equal initial weights and unshuffled (or equally shuffled) data, two
         runs give the same weights.
@@ -183,8 +276,9 @@ class GAN(keras.Model):
     Raises
     ------
     ValueError
-        If a network is not a ``keras.Model``, ``latent_dim`` cannot be read
-        or is not a positive integer, or ``seed`` is negative.
+        If a network is not a ``keras.Model``, ``latent_dim`` cannot be read,
+        is not a positive integer or differs from the generator's input
+        size, or ``seed`` is outside [0, 2**32 - 1].
 
     See Also
     --------
@@ -224,15 +318,18 @@ class GAN(keras.Model):
         for name, net in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(net, keras.Model):
                 raise ValueError(f"{name}={type(net).__name__} must be a keras.Model")
+        try:
+            input_dim = generator.input_shape[-1]
+        except (AttributeError, ValueError, TypeError):
+            input_dim = None
         if latent_dim is None:
-            try:
-                latent_dim = generator.input_shape[-1]
-            except (AttributeError, ValueError):
-                latent_dim = None
-            if latent_dim is None:
+            if input_dim is None:
                 raise ValueError("latent_dim=None: the generator's input size is unknown, pass latent_dim")
-        self.latent_dim = check_positive_int("latent_dim", latent_dim)
-        self.seed = check_nonnegative_int("seed", seed)
+            latent_dim = input_dim
+        self.latent_dim = _check_size("latent_dim", latent_dim)
+        if input_dim is not None and input_dim != self.latent_dim:
+            raise ValueError(f"latent_dim={latent_dim!r} must match the generator's input size {input_dim}")
+        self.seed = _check_seed("seed", seed)
         self.generator = generator
         self.discriminator = discriminator
         self.seed_generator = keras.random.SeedGenerator(self.seed)
@@ -258,7 +355,8 @@ class GAN(keras.Model):
             0 turns it off, 10 is WGAN-GP with ``loss_kind="wasserstein"``.
         d_steps : int, keyword-only
             Discriminator (critic) updates per generator update, ``n_critic``
-            in the WGAN papers (5 there; 1 for the other losses).
+            in the WGAN papers (5 there; 1 for the other losses), in
+            [1, :data:`MAX_D_STEPS`] = [1, 100].
         **kwargs
             Passed to ``keras.Model.compile`` (e.g. ``steps_per_execution``).
 
@@ -276,6 +374,8 @@ class GAN(keras.Model):
         self.loss_kind = check_choice("loss_kind", loss_kind, LOSS_KINDS)
         self.gp_weight = check_nonnegative("gp_weight", gp_weight)
         self.d_steps = check_positive_int("d_steps", d_steps)
+        if self.d_steps > MAX_D_STEPS:
+            raise ValueError(f"d_steps={d_steps!r} must be an integer in [1, {MAX_D_STEPS}]")
         super().compile(**kwargs)
         # keras.Model.compile defaults to an RMSprop over *all* weights, which fit
         # would build (slot variables for G and D) and never use.
@@ -352,11 +452,15 @@ class GAN(keras.Model):
         ----------
         n : int or None
             Number of samples, drawn with :func:`sample_latent` (``seed``).
-            Leave None when passing ``latent``.
+            Leave None when passing ``latent``. At most
+            ``MAX_ARRAY_VALUES // max(latent_dim, values per sample)``
+            (2**27 values, 512 MiB of float32, in the result), e.g.
+            16,777,216 two-dimensional toy samples from an 8-D latent space.
         latent : np.ndarray [shape=(n, latent_dim)] or None, keyword-only
-            Fixed latent vectors to map instead (e.g. the same batch at every epoch).
+            Fixed real, finite latent vectors to map instead (e.g. the same
+            batch at every epoch); the same limit on ``n`` applies.
         seed : int, keyword-only
-            Seed of the latent draw when ``latent`` is None.
+            Seed of the latent draw when ``latent`` is None, in [0, 2**32 - 1].
         batch_size : int, keyword-only
             Samples per generator call (bounds memory).
 
@@ -367,19 +471,35 @@ class GAN(keras.Model):
         Raises
         ------
         ValueError
-            If neither or both of ``n`` and ``latent`` are given, or ``latent``
-            has the wrong width or is not finite.
+            If neither or both of ``n`` and ``latent`` are given, ``n`` is
+            not a positive integer or too large, or ``latent`` has the wrong
+            shape, too many rows, or is not real and finite.
         """
         if (n is None) == (latent is None):
             raise ValueError("pass exactly one of n (a count) and latent (an array)")
-        if latent is None:
-            latent = sample_latent(n, self.latent_dim, seed=seed)
-        latent = check_finite_array("latent", latent, min_ndim=2).astype(np.float32)
-        if latent.shape[-1] != self.latent_dim:
-            raise ValueError(f"latent must have shape (n, {self.latent_dim}), got {latent.shape}")
+        per_sample = max(self.latent_dim, self._values_per_sample())
         batch_size = check_positive_int("batch_size", batch_size)
+        if latent is None:
+            n = _check_count("n", n, per_sample, "latent or output values")
+            latent = sample_latent(n, self.latent_dim, seed=seed)
+        latent = np.asarray(latent)
+        if latent.ndim != 2 or latent.shape[-1] != self.latent_dim:
+            raise ValueError(f"latent must have shape (n, {self.latent_dim}), got {latent.shape}")
+        if len(latent):  # (empty: the check below says so)
+            _check_count("latent", len(latent), per_sample, "latent or output values")
+        latent = _check_real_array("latent", latent, min_ndim=2).astype(np.float32)
         parts = [keras.ops.convert_to_numpy(self._infer("generator", latent[i : i + batch_size])) for i in range(0, len(latent), batch_size)]
         return np.concatenate(parts).astype(np.float32)
+
+    def _values_per_sample(self) -> int:
+        """Values in one generated sample (1 when the generator's output shape is unknown)."""
+        try:
+            shape = self.generator.output_shape
+        except (AttributeError, ValueError, TypeError):
+            return 1
+        if not isinstance(shape, tuple) or any(not isinstance(d, int) for d in shape[1:]):
+            return 1
+        return max(1, math.prod(shape[1:]))
 
     def discriminate(self, x, *, batch_size=4096) -> np.ndarray:
         """Return the discriminator's logits on samples ``x`` as a flat NumPy array.
@@ -387,7 +507,8 @@ class GAN(keras.Model):
         Parameters
         ----------
         x : np.ndarray [shape=(n, ...) as the data]
-            Samples (real, generated or a grid of points to map D over).
+            Real, finite samples (real data, generated or a grid of points to
+            map D over).
         batch_size : int, keyword-only
             Samples per discriminator call.
 
@@ -396,8 +517,21 @@ class GAN(keras.Model):
         np.ndarray [shape=(n,), dtype=float32]
             Logits; ``sigmoid(logit)`` is D's probability that x is real for
             the minimax and non-saturating losses.
+
+        Raises
+        ------
+        ValueError
+            If ``x`` is empty, not real and finite, or not shaped like the
+            discriminator's input, or ``batch_size`` is not a positive integer.
         """
-        x = check_finite_array("x", x).astype(np.float32)
+        x = _check_real_array("x", x)
+        try:
+            expected = tuple(self.discriminator.input_shape[1:])
+        except (AttributeError, ValueError, TypeError):
+            expected = None
+        if expected is not None and all(isinstance(d, int) for d in expected) and tuple(x.shape[1:]) != expected:
+            raise ValueError(f"x must have shape (n, {', '.join(map(str, expected))}) like the discriminator's input, got {x.shape}")
+        x = x.astype(np.float32)
         batch_size = check_positive_int("batch_size", batch_size)
         parts = [keras.ops.convert_to_numpy(self._infer("discriminator", x[i : i + batch_size])) for i in range(0, len(x), batch_size)]
         return np.concatenate(parts).reshape(len(x)).astype(np.float32)
@@ -422,17 +556,24 @@ class GAN(keras.Model):
         """Save everything needed to resume training to one ``.npz`` file.
 
         Stores the generator and discriminator weights, both optimizers'
-        state (step counter, moments), the training-noise generator's state
-        and ``epoch``. The file is written to a temporary name first and then
-        renamed, so an interrupted save never leaves a half-written checkpoint.
+        state (step counter, learning rate, moments), the training-noise
+        generator's state and ``epoch``.
+
+        The write is atomic: the arrays go to a temporary file in the same
+        folder (``.<name>.<random>.tmp``), which is flushed to disk
+        (``fsync``) and then renamed over ``path`` with ``os.replace``. A
+        save that fails or is killed part-way therefore leaves the previous
+        checkpoint intact; the temporary file of a killed save is removed by
+        the next save to the same ``path`` (one writer per path) and never
+        read by :meth:`load_state`.
 
         Parameters
         ----------
         path : str or Path
             Destination file (``.npz`` is appended when missing).
         epoch : int, keyword-only
-            Number of epochs completed; :meth:`load_state` returns it, to pass
-            as ``fit(initial_epoch=...)``.
+            Number of epochs completed, in [0, 2**63 - 1]; :meth:`load_state`
+            returns it, to pass as ``fit(initial_epoch=...)``.
 
         Returns
         -------
@@ -442,39 +583,52 @@ class GAN(keras.Model):
         Raises
         ------
         ValueError
-            If ``epoch`` is negative or the model is not compiled.
+            If ``epoch`` is out of range or the model is not compiled.
+        TrainingDivergedError
+            If a weight or optimizer value is NaN or infinite: a diverged
+            state is never written, and an existing file at ``path`` stays as it was.
         """
         epoch = check_nonnegative_int("epoch", epoch)
+        if epoch > MAX_EPOCH:
+            raise ValueError(f"epoch={epoch} must be an integer in [0, {MAX_EPOCH}]")
         if self.d_optimizer is None:
             raise ValueError("GAN.compile(...) must be called before save_state (optimizer state is saved too)")
         path = Path(path)
         if path.suffix != ".npz":
             path = path.with_name(path.name + ".npz")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        arrays = {"epoch": np.array(epoch), "loss_kind": np.array(self.loss_kind)}
+        arrays = {"epoch": np.array(epoch, dtype=np.int64), "loss_kind": np.array(self.loss_kind)}
         for group, variables in self._state_groups().items():
             for i, var in enumerate(variables):
-                arrays[f"{group}/{i}"] = np.asarray(var.numpy())
-        fd, tmp = tempfile.mkstemp(suffix=".npz", dir=path.parent)
-        os.close(fd)
-        try:
-            np.savez(tmp, **arrays)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
+                value = np.asarray(var.numpy())
+                if np.issubdtype(value.dtype, np.inexact) and not np.all(np.isfinite(value)):
+                    raise TrainingDivergedError(
+                        f"not saving {path}: {group} variable {i} ({var.path}) holds NaN or inf values, "
+                        "so training has diverged"
+                    )
+                arrays[f"{group}/{i}"] = value
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_orphan_temp_files(path)
+        _atomic_savez(path, arrays)
         return path
 
     def load_state(self, path) -> int:
         """Restore a state saved by :meth:`save_state` and return its epoch.
 
-        The GAN must be built and compiled exactly as the saved one (same
-        architectures, optimizer types and loss kind).
+        The GAN must be built and compiled as the saved one (same
+        architectures, optimizer types and loss kind). Everything is checked
+        before anything is assigned, so a rejected file leaves the GAN as it was.
+
+        Learning rates are **not** restored: each optimizer keeps the learning
+        rate it was compiled with, so compiling with a new rate to fine-tune
+        from a checkpoint works. The step counters and moments are restored
+        (a learning-rate *schedule* therefore continues where it stopped).
+        For an exact resume, compile with the same learning rates as the
+        saved run, as the same training script does.
 
         Parameters
         ----------
         path : str or Path
-            A file written by :meth:`save_state`.
+            A file written by :meth:`save_state` (``.npz`` may be left out).
 
         Returns
         -------
@@ -485,8 +639,12 @@ class GAN(keras.Model):
         Raises
         ------
         ValueError
-            If the model is not compiled, the file is missing, or it does not
-            match this GAN (loss kind, number or shapes of variables).
+            If the model is not compiled or the file is missing.
+        CheckpointError
+            (a ``ValueError``) If the file is damaged: not a readable ``.npz``
+            archive (e.g. truncated), an entry missing, NaN/inf weights, a
+            negative or non-integer epoch; or if it does not match this GAN
+            (loss kind, number or shapes of variables).
         """
         if self.d_optimizer is None:
             raise ValueError("GAN.compile(...) must be called before load_state")
@@ -495,23 +653,133 @@ class GAN(keras.Model):
             path = path.with_name(path.name + ".npz")
         if not path.is_file():
             raise ValueError(f"path={str(path)!r} is not a checkpoint file")
-        with np.load(path) as data:
-            saved_kind = str(data["loss_kind"])
-            if saved_kind != self.loss_kind:
-                raise ValueError(f"checkpoint was trained with loss_kind={saved_kind!r}, this GAN uses {self.loss_kind!r}")
-            groups = self._state_groups()
-            for group, variables in groups.items():
-                n_saved = sum(1 for key in data.files if key.startswith(group + "/"))
-                if n_saved != len(variables):
-                    raise ValueError(f"checkpoint holds {n_saved} {group} variables, this GAN has {len(variables)}")
-                for i, var in enumerate(variables):
-                    value = data[f"{group}/{i}"]
-                    if tuple(value.shape) != tuple(var.shape):
-                        raise ValueError(f"checkpoint {group} variable {i} has shape {value.shape}, expected {tuple(var.shape)}")
-            for group, variables in groups.items():
-                for i, var in enumerate(variables):
-                    var.assign(data[f"{group}/{i}"])
-            return int(data["epoch"])
+        data = _read_npz(path)
+
+        def damaged(what):
+            return CheckpointError(f"damaged checkpoint {path}: {what}")
+
+        for key in ("epoch", "loss_kind"):
+            if key not in data:
+                raise damaged(f"the {key!r} entry is missing")
+        epoch = data["epoch"]
+        if epoch.shape != () or not np.issubdtype(epoch.dtype, np.integer):
+            raise damaged(f"epoch must be one integer, got dtype {epoch.dtype} and shape {epoch.shape}")
+        epoch = int(epoch)
+        if epoch < 0:
+            raise damaged(f"epoch={epoch} is negative")
+        saved_kind = data["loss_kind"]
+        if saved_kind.shape != () or saved_kind.dtype.kind != "U":
+            raise damaged(f"loss_kind must be one string, got dtype {saved_kind.dtype} and shape {saved_kind.shape}")
+        saved_kind = str(saved_kind)
+        if saved_kind != self.loss_kind:
+            raise CheckpointError(f"checkpoint {path} was trained with loss_kind={saved_kind!r}, this GAN uses {self.loss_kind!r}")
+
+        plan = []
+        for group, variables in self._state_groups().items():
+            n_saved = sum(1 for key in data if key.startswith(group + "/"))
+            if n_saved != len(variables):
+                raise CheckpointError(
+                    f"checkpoint {path} holds {n_saved} {group} variables, this GAN has {len(variables)}: "
+                    "build and compile it as the saved one (or the file is damaged)"
+                )
+            is_optimizer = group.endswith("_optimizer")
+            for i, var in enumerate(variables):
+                key = f"{group}/{i}"
+                if key not in data:
+                    raise damaged(f"the {key!r} entry is missing")
+                value = data[key]
+                if tuple(value.shape) != tuple(var.shape):
+                    raise CheckpointError(f"checkpoint {path}: {group} variable {i} has shape {value.shape}, expected {tuple(var.shape)}")
+                if not np.issubdtype(value.dtype, np.number) or np.issubdtype(value.dtype, np.complexfloating):
+                    raise damaged(f"{group} variable {i} has dtype {value.dtype}, expected real numbers")
+                if is_optimizer and var.name == "learning_rate":
+                    continue  # keep the learning rate the user compiled with (see above)
+                if np.issubdtype(value.dtype, np.inexact) and not np.all(np.isfinite(value)):
+                    raise damaged(f"{group} variable {i} ({var.path}) holds NaN or inf values (saved from a diverged run?)")
+                plan.append((var, value))
+        for var, value in plan:
+            var.assign(value)
+        return epoch
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def _remove_orphan_temp_files(path: Path) -> None:
+    """Delete temporary files that a killed :func:`_atomic_savez` to ``path`` left behind."""
+    prefix = _temp_prefix(path)
+    for entry in path.parent.iterdir():
+        if entry.name.startswith(prefix) and entry.name.endswith(".tmp") and entry.is_file():
+            _discard(entry)
+
+
+def _discard(path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _write_npz(file, arrays) -> None:
+    np.savez(file, **arrays)
+
+
+def _atomic_savez(path: Path, arrays) -> None:
+    """Write ``arrays`` as an ``.npz`` to ``path`` atomically: temp file, fsync, ``os.replace``."""
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            _write_npz(file, arrays)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600
+        os.replace(tmp, path)
+    except BaseException:
+        _discard(tmp)
+        raise
+    # Make the rename itself durable (POSIX; not possible on Windows).
+    if hasattr(os, "O_DIRECTORY"):
+        try:
+            dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            return
+        try:
+            os.fsync(dir_fd)
+        except OSError:
+            pass
+        finally:
+            os.close(dir_fd)
+
+
+# What reading a damaged archive raises: zipfile (BadZipFile, NotImplementedError
+# for a garbled compression field, struct.error), zlib, numpy's format parser
+# (ValueError, EOFError) and the OS.
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, ValueError, KeyError, RuntimeError, pickle.UnpicklingError)
+
+
+def _read_npz(path: Path) -> dict:
+    """All arrays of an ``.npz`` file; :class:`CheckpointError` when it cannot be read.
+
+    Every entry's CRC-32 (stored by the zip format) is verified first: NumPy
+    reads exactly the bytes an array needs and would not notice a flipped byte.
+    """
+    try:
+        archive = np.load(path, allow_pickle=False)
+    except _READ_ERRORS as exc:
+        raise CheckpointError(f"damaged checkpoint {path}: not a readable .npz archive ({type(exc).__name__}: {exc})") from exc
+    if not isinstance(archive, np.lib.npyio.NpzFile):
+        raise CheckpointError(f"damaged checkpoint {path}: not an .npz archive (it holds a single array)")
+    try:
+        with archive:
+            bad = archive.zip.testzip()
+            if bad is not None:
+                raise CheckpointError(f"damaged checkpoint {path}: entry {bad!r} fails its CRC-32 check")
+            return {key: archive[key] for key in archive.files}
+    except _READ_ERRORS as exc:
+        if isinstance(exc, CheckpointError):
+            raise
+        raise CheckpointError(f"damaged checkpoint {path}: an entry cannot be read ({type(exc).__name__}: {exc})") from exc
 
 
 class SampleMonitor(keras.callbacks.Callback):
@@ -529,6 +797,12 @@ class SampleMonitor(keras.callbacks.Callback):
         Points at which to record the discriminator's logits as well (for
         1-D data: an evenly spaced axis).
 
+    Raises
+    ------
+    ValueError
+        If ``latent`` or ``grid`` is not a real, finite 2-D array, or
+        ``epochs`` is not None or an iterable of non-negative integers.
+
     Attributes
     ----------
     samples : dict[int, np.ndarray]
@@ -541,12 +815,14 @@ class SampleMonitor(keras.callbacks.Callback):
 
     def __init__(self, latent, *, epochs=None, grid=None):
         super().__init__()
-        self.latent = check_finite_array("latent", latent, min_ndim=2).astype(np.float32)
+        self.latent = _check_real_array("latent", latent, min_ndim=2).astype(np.float32)
         if epochs is None:
             self.epochs = None
         else:
+            if isinstance(epochs, (str, bytes)) or not hasattr(epochs, "__iter__"):
+                raise ValueError(f"epochs={epochs!r} must be an iterable of non-negative integers or None")
             self.epochs = {check_nonnegative_int("epochs", e) for e in epochs}
-        self.grid = None if grid is None else check_finite_array("grid", grid, min_ndim=2).astype(np.float32)
+        self.grid = None if grid is None else _check_real_array("grid", grid, min_ndim=2).astype(np.float32)
         self.samples = {}
         self.logits = {}
 
@@ -579,9 +855,10 @@ class CollapseDetector(keras.callbacks.Callback):
     Parameters
     ----------
     reference : np.ndarray [shape=(n_real, ...)]
-        Real samples (at least two).
+        Real samples (at least two; real and finite).
     n_samples : int, keyword-only
-        Size of the fixed latent batch.
+        Size of the fixed latent batch, in [2, :data:`MAX_COLLAPSE_SAMPLES`]
+        = [2, 65536]; the default score uses a random 512 of them.
     threshold : float, keyword-only
         Collapse when ``score(fake) / score(real) < threshold``, in (0, 1].
         With the default score, 0.25 flags a ring of 8 modes squeezed onto
@@ -596,7 +873,13 @@ class CollapseDetector(keras.callbacks.Callback):
     stop_training : bool, keyword-only
         Stop ``fit`` at the first collapsed epoch.
     seed : int, keyword-only
-        Seed of the latent batch.
+        Seed of the latent batch, in [0, 2**32 - 1].
+
+    Raises
+    ------
+    ValueError
+        If a setting is outside its range, ``stop_training`` is not a bool,
+        ``reference`` is not a real, finite array or its score is not positive.
 
     Attributes
     ----------
@@ -610,8 +893,10 @@ class CollapseDetector(keras.callbacks.Callback):
 
     def __init__(self, reference, *, n_samples=512, threshold=0.25, score_fn=None, warmup_epochs=0, stop_training=False, seed=0):
         super().__init__()
-        reference = check_finite_array("reference", reference)
+        reference = _check_real_array("reference", reference)
         self.n_samples = check_positive_int("n_samples", n_samples)
+        if not 2 <= self.n_samples <= MAX_COLLAPSE_SAMPLES:
+            raise ValueError(f"n_samples={n_samples!r} must be an integer in [2, {MAX_COLLAPSE_SAMPLES}]")
         self.threshold = check_positive("threshold", threshold)
         if self.threshold > 1:
             raise ValueError(f"threshold={threshold!r} must be a number in (0, 1]")
@@ -619,8 +904,8 @@ class CollapseDetector(keras.callbacks.Callback):
             raise ValueError(f"score_fn={score_fn!r} must be callable or None")
         self.score_fn = mean_pairwise_distance if score_fn is None else score_fn
         self.warmup_epochs = check_nonnegative_int("warmup_epochs", warmup_epochs)
-        self.stop_training = bool(stop_training)
-        self.seed = check_nonnegative_int("seed", seed)
+        self.stop_training = _check_bool("stop_training", stop_training)
+        self.seed = _check_seed("seed", seed)
         self.reference_score = float(self.score_fn(reference))
         if not math.isfinite(self.reference_score) or self.reference_score <= 0:
             raise ValueError(f"reference must have a positive diversity score, got {self.reference_score}")
@@ -675,6 +960,11 @@ class NaNGuard(keras.callbacks.Callback):
         :attr:`message`, like ``keras.callbacks.TerminateOnNaN`` but saying
         which loss and when.
 
+    Raises
+    ------
+    ValueError
+        If ``raise_error`` is not True or False.
+
     Attributes
     ----------
     message : str or None
@@ -685,7 +975,7 @@ class NaNGuard(keras.callbacks.Callback):
 
     def __init__(self, *, raise_error=True):
         super().__init__()
-        self.raise_error = bool(raise_error)
+        self.raise_error = _check_bool("raise_error", raise_error)
         self.message = None
         self._epoch = 0
 
@@ -693,11 +983,7 @@ class NaNGuard(keras.callbacks.Callback):
         self._epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        bad = {}
-        for name, value in (logs or {}).items():
-            value = np.asarray(keras.ops.convert_to_numpy(value), dtype=np.float64)
-            if not np.all(np.isfinite(value)):
-                bad[name] = float(value.reshape(-1)[0])
+        bad = _non_finite_logs(logs)
         if not bad:
             return
         found = ", ".join(f"{k}={v}" for k, v in bad.items())
@@ -714,6 +1000,11 @@ class NaNGuard(keras.callbacks.Callback):
 class GANCheckpoint(keras.callbacks.Callback):
     """Save a resumable :meth:`GAN.save_state` checkpoint every few epochs.
 
+    A diverged state is never saved: when the epoch's logged losses or the
+    weights hold NaN or inf values (e.g. after ``NaNGuard(raise_error=False)``
+    stopped training), the save is skipped with a
+    :class:`CheckpointSkippedWarning` and the last good checkpoint stays.
+
     Parameters
     ----------
     path : str or Path
@@ -721,9 +1012,16 @@ class GANCheckpoint(keras.callbacks.Callback):
     every : int, keyword-only
         Save after every ``every``-th epoch (and never in between).
 
+    Raises
+    ------
+    ValueError
+        If ``every`` is not a positive integer.
+
     Attributes
     ----------
     last_saved_epoch : int or None
+    skipped_epochs : list of int
+        Epochs whose save was skipped because the state had diverged.
 
     Chapter: 08_toy_gans
 
@@ -740,8 +1038,31 @@ class GANCheckpoint(keras.callbacks.Callback):
         self.path = Path(path)
         self.every = check_positive_int("every", every)
         self.last_saved_epoch = None
+        self.skipped_epochs = []
 
     def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every == 0:
-            self.model.save_state(self.path, epoch=epoch + 1)
-            self.last_saved_epoch = epoch + 1
+        if (epoch + 1) % self.every != 0:
+            return
+        bad = _non_finite_logs(logs)
+        if bad:
+            found = ", ".join(f"{k}={v}" for k, v in bad.items())
+            reason = f"not saving {self.path}: the logged losses are not finite ({found}), so training has diverged"
+        else:
+            try:
+                self.model.save_state(self.path, epoch=epoch + 1)
+            except TrainingDivergedError as exc:
+                reason = str(exc)
+            else:
+                self.last_saved_epoch = epoch + 1
+                return
+        self.skipped_epochs.append(epoch + 1)
+        kept = (
+            f"the checkpoint of epoch {self.last_saved_epoch} is kept"
+            if self.last_saved_epoch is not None
+            else "an existing file there is left as it was"
+        )
+        warnings.warn(
+            f"GANCheckpoint skipped epoch {epoch + 1}: {reason}; {kept}",
+            CheckpointSkippedWarning,
+            stacklevel=2,
+        )
