@@ -54,7 +54,10 @@ pickle; read with ``allow_pickle=False``) under ``cache_dir`` (default
 :data:`musiclib.config.CACHE_DIR`, ``data/cache/``). The file name carries a hash
 of every build parameter plus the versions of music21, numpy and this module's
 format, so changing a parameter builds a new file and a stale one is never read.
-Delete the folder to force a rebuild.
+A file that is unreadable, or readable but not what its parameters imply (a missing
+array, another shape or dtype, impossible values), is rebuilt with a warning. music21
+parses every piece from source (``forceSource=True``), so its own pickle cache is
+neither read nor written. Delete the folder to force a rebuild.
 
 Quick mode (``MUSICLIB_QUICK=1``) builds from the first :data:`QUICK_PIECES` = 24
 chorales of the corpus listing unless ``limit`` is given.
@@ -62,11 +65,13 @@ chorales of the corpus listing unless ``limit`` is given.
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import hashlib
 import html
 import json
 import os
+import re
 import tempfile
 import warnings
 from pathlib import Path
@@ -74,8 +79,8 @@ from pathlib import Path
 import numpy as np
 
 from . import config
-from ._validation import check_choice, check_in_range, check_positive, check_positive_int
-from .midi import Note, note_steps, read_midi
+from ._validation import check_choice, check_in_range, check_positive_int
+from .midi import _TEMPO_RANGE, Note, _as_roll, note_steps, read_midi
 
 __all__ = [
     "VOICES",
@@ -122,7 +127,12 @@ KEPT_METERS = ("3/4", "4/4")
 REJECTION_REASONS = ("duplicate", "parse failure", "not four voices", "meter change", "unusual meter", "range outlier")
 SPLITS = ("train", "val", "test")
 _DEFAULT_FRACTIONS = (0.8, 0.1, 0.1)
-_FORMAT_VERSION = "4"  # bump when the cache layout or cleaning rules change
+_FORMAT_VERSION = "5"  # bump when the cache layout or cleaning rules change
+#: Finest grid of the dataset functions (steps per quarter note): 96 holds 32nd-note triplets and
+#: keeps a whole chorale's roll small (the longest piece is about 300 beats).
+_DATASET_MAX_STEPS_PER_BEAT = 96
+#: Largest segment array segment_pianoroll builds by default: 2**28 values = 1 GiB of float32.
+_MAX_SEGMENT_VALUES = 2**28
 
 
 # --------------------------------------------------------------------------- records
@@ -337,6 +347,11 @@ def _parse_source(source: str):
     :class:`musiclib.midi.MidiError` on a truncated, corrupt or oversized file: music21's
     own MIDI reader silently keeps whatever precedes the damage of a truncated file
     (a chorale cut at 90 % loses half its bass and still looks like four voices).
+
+    ``forceSource=True``: music21 would otherwise keep a pickle of every parsed piece in its
+    scratch folder and unpickle it on the next parse; the course reads no pickles (see the
+    timing in ``data/README.md``: parsing from source costs little, and the result is cached
+    as ``.npz`` anyway).
     """
     from music21 import converter, corpus
 
@@ -344,8 +359,8 @@ def _parse_source(source: str):
     if path.is_file():
         if _is_midi_file(path):
             read_midi(path)
-        return converter.parse(source)
-    return corpus.parse(source)
+        return converter.parse(source, forceSource=True)
+    return corpus.parse(source, forceSource=True)
 
 
 class _Rejected(Exception):
@@ -474,15 +489,119 @@ def _save_npz(path: Path, arrays: dict) -> None:
             os.remove(tmp)
 
 
-def _load_npz(path: Path):
-    """Return the arrays of a cache file, or None if it is missing or unreadable."""
+def _load_npz(path: Path, check=None):
+    """Return the arrays of a cache file, or None (rebuild) if it is missing, unreadable or inconsistent.
+
+    ``check(arrays)`` returns None if the arrays are what the build parameters imply, else
+    what is wrong. A readable file with wrong contents (a missing key, another shape or
+    dtype, impossible values) is rebuilt with a warning, never trusted.
+    """
     if not path.is_file():
         return None
     try:
         with np.load(path, allow_pickle=False) as archive:
-            return {name: archive[name] for name in archive.files}
-    except Exception:  # a damaged cache file is rebuilt, never trusted
+            arrays = {name: archive[name] for name in archive.files}
+    except Exception as err:  # a damaged cache file is rebuilt, never trusted
+        warnings.warn(f"cache file {path} is unreadable ({type(err).__name__}: {err}); rebuilding it", stacklevel=3)
         return None
+    problem = check(arrays) if check is not None else None
+    if problem is not None:
+        warnings.warn(
+            f"cache file {path} does not hold what its parameters imply ({problem}); rebuilding it", stacklevel=3
+        )
+        return None
+    return arrays
+
+
+def _check_arrays(arrays: dict, spec: dict):
+    """Check keys, dtypes and shapes against ``spec``: ``{name: (dtype kinds, shape)}``.
+
+    A shape entry is an int (that exact length) or a string naming a length that must be
+    the same wherever the name appears. Return None if all match, else what is wrong.
+    """
+    missing = sorted(set(spec) - set(arrays))
+    if missing:
+        return f"missing array(s) {', '.join(missing)}"
+    sizes = {}
+    for name, (kinds, shape) in spec.items():
+        arr = arrays[name]
+        if arr.dtype.kind not in kinds:
+            return f"{name} has dtype {arr.dtype}"
+        if arr.ndim != len(shape):
+            return f"{name} has shape {arr.shape}, expected {len(shape)} dimension(s)"
+        for axis, (want, got) in enumerate(zip(shape, arr.shape)):
+            if isinstance(want, str):
+                want = sizes.setdefault(want, got)
+            if got != want:
+                return f"{name} has shape {arr.shape}: axis {axis} should be {want}"
+    return None
+
+
+_CHORALE_ARRAYS = {
+    "ids": ("U", ("pieces",)),
+    "sources": ("U", ("pieces",)),
+    "keys": ("U", ("pieces",)),
+    "time_signatures": ("U", ("pieces",)),
+    "pickup_beats": ("f", ("pieces",)),
+    "note_piece": ("i", ("notes",)),
+    "note_voice": ("i", ("notes",)),
+    "note_pitch": ("i", ("notes",)),
+    "note_start_beats": ("f", ("notes",)),
+    "note_end_beats": ("f", ("notes",)),
+    "n_found": ("iu", ()),
+    "n_parsed": ("iu", ()),
+    "rejected_ids": ("U", ("rejected",)),
+    "rejected_reasons": ("U", ("rejected",)),
+    "rejected_details": ("U", ("rejected",)),
+}
+
+
+def _check_chorale_arrays(arrays: dict):
+    """None if ``arrays`` is a consistent chorales cache (see :func:`_build_chorales`), else what is wrong."""
+    problem = _check_arrays(arrays, _CHORALE_ARRAYS)
+    if problem is not None:
+        return problem
+    n_pieces = len(arrays["ids"])
+    start, end = arrays["note_start_beats"], arrays["note_end_beats"]
+    if np.any((arrays["note_piece"] < 0) | (arrays["note_piece"] >= n_pieces)):
+        return "note_piece points outside the pieces"
+    if np.any((arrays["note_voice"] < 0) | (arrays["note_voice"] >= len(VOICES))):
+        return "note_voice is not a voice index 0..3"
+    if np.any((arrays["note_pitch"] < 0) | (arrays["note_pitch"] > 127)):
+        return "note_pitch is outside 0..127"
+    if not (np.all(np.isfinite(start)) and np.all(np.isfinite(end)) and np.all(start >= 0) and np.all(end > start)):
+        return "note times are not finite with 0 <= start < end"
+    if not np.all(np.isfinite(arrays["pickup_beats"])) or np.any(arrays["pickup_beats"] < 0):
+        return "pickup_beats is not finite and >= 0"
+    if not all(re.fullmatch(r"[A-G][b#]? (major|minor)", str(k)) for k in arrays["keys"]):
+        return "keys holds a key that is not like 'G major'"
+    if not all(re.fullmatch(r"[1-9][0-9]*/[1-9][0-9]*", str(t)) for t in arrays["time_signatures"]):
+        return "time_signatures holds something that is not like '4/4'"
+    if not set(arrays["rejected_reasons"].tolist()) <= set(REJECTION_REASONS):
+        return "rejected_reasons holds an unknown reason"
+    n_found, n_parsed = int(arrays["n_found"]), int(arrays["n_parsed"])
+    if n_found != n_pieces + len(arrays["rejected_ids"]) or n_parsed > n_found:
+        return "n_found / n_parsed do not match the kept and rejected pieces"
+    return None
+
+
+def _check_pianoroll_arrays(arrays: dict, params: dict):
+    """None if ``arrays`` holds the segments ``params`` imply (see :func:`_build_pianorolls`), else what is wrong."""
+    beats_per_bar = {"4/4": 4, "3/4": 3}[params["meter"]]
+    time_steps = params["bars"] * beats_per_bar * params["steps_per_beat"]
+    spec = {
+        "rolls": ("u", ("segments", time_steps, params["n_pitches"])),
+        "piece_ids": ("U", ("segments",)),
+        "skipped": ("U", ("skipped",)),
+    }
+    problem = _check_arrays(arrays, spec)
+    if problem is not None:
+        return problem
+    if arrays["rolls"].dtype != np.uint8:
+        return f"rolls has dtype {arrays['rolls'].dtype}"
+    if arrays["rolls"].size and arrays["rolls"].max() > 1:
+        return "rolls holds values other than 0 and 1"
+    return None
 
 
 def _source_fingerprint(source: str):
@@ -509,6 +628,12 @@ def _resolve_sources(sources, limit):
     else:
         if isinstance(sources, (str, bytes, os.PathLike)):
             raise ValueError("sources must be a list of corpus names or file paths, not a single string")
+        if not isinstance(sources, collections.abc.Iterable):
+            raise TypeError(f"sources must be a list of corpus names or file paths, got {type(sources).__name__}")
+        sources = list(sources)
+        for i, source in enumerate(sources):
+            if not isinstance(source, (str, os.PathLike)):
+                raise TypeError(f"sources[{i}]={source!r} must be a corpus name (str) or a file path")
         sources = [os.fspath(s) for s in sources]
         if not sources:
             raise ValueError("sources must not be empty")
@@ -645,7 +770,7 @@ def load_chorales(
         (:func:`musiclib.config.is_quick`) where the corpus is cut to
         :data:`QUICK_PIECES` = 24.
     tempo : float
-        Quarter notes per minute used to turn beats into the notes' seconds.
+        Quarter notes per minute used to turn beats into the notes' seconds, in [0.001, 60e6].
     meters : tuple of str
         Time signatures kept; others are rejected as ``"unusual meter"``.
     return_report : bool
@@ -668,6 +793,8 @@ def load_chorales(
     ------
     ValueError
         If a parameter is out of range. A piece that fails to parse is reported, not raised.
+    TypeError
+        If ``sources`` is not a list of strings or paths.
 
     Examples
     --------
@@ -675,14 +802,14 @@ def load_chorales(
     >>> chorales[0].id, chorales[0].key, chorales[0].time_signature
     ('bwv269', 'G major', '3/4')
     """
-    tempo = check_positive("tempo", tempo)
+    tempo = check_in_range("tempo", tempo, *_TEMPO_RANGE)
     if isinstance(meters, str) or not meters or not all(isinstance(m, str) and m.count("/") == 1 for m in meters):
         raise ValueError(f"meters={meters!r} must be a non-empty tuple of strings like '4/4'")
     meters = tuple(sorted(set(meters)))
     sources, limit, fingerprint = _resolve_sources(sources, limit)
     params = {"kind": "chorales", **fingerprint, "meters": meters}
     path = _cache_dir(cache_dir) / f"chorales-{_cache_key(params)}.npz" if use_cache else None
-    arrays = _load_npz(path) if use_cache else None
+    arrays = _load_npz(path, _check_chorale_arrays) if use_cache else None
     if arrays is None:
         arrays = _build_chorales(sources, limit, meters, progress)
         if use_cache:
@@ -723,6 +850,7 @@ def chorale_pianoroll(
     transpose: int = 0,
     pitch_offset: int = PITCH_OFFSET,
     n_pitches: int = N_PITCHES,
+    max_steps: int = 100_000,
 ) -> np.ndarray:
     """The whole chorale as one binary piano roll, shifted by ``transpose`` semitones.
 
@@ -733,6 +861,19 @@ def chorale_pianoroll(
     the same step (a pair of 32nd notes on a sixteenth grid) the later note wins. So a
     step never holds more than four sounding pitches.
 
+    Parameters
+    ----------
+    chorale : Chorale
+    steps_per_beat : int
+        Time steps per quarter note, in [1, 96].
+    transpose : int
+        Semitones, in [-24, 24].
+    pitch_offset, n_pitches : int
+        Pitch of column 0 in [0, 127] and number of columns, ``pitch_offset + n_pitches <= 128``.
+    max_steps : int
+        Refuse a roll longer than this many steps (default 100 000; the longest chorale
+        needs about 1 200 at the default grid), so bad input cannot exhaust memory.
+
     Returns
     -------
     np.ndarray [shape=(n_steps, n_pitches), dtype=float32]
@@ -741,10 +882,16 @@ def chorale_pianoroll(
     Raises
     ------
     ValueError
-        If a (transposed) note falls outside ``[pitch_offset, pitch_offset + n_pitches)``
-        or a parameter is out of range.
+        If a (transposed) note falls outside ``[pitch_offset, pitch_offset + n_pitches)``,
+        a parameter is out of range, or the roll would exceed ``max_steps``.
+    TypeError
+        If ``chorale`` is not a :class:`Chorale`.
     """
+    if not isinstance(chorale, Chorale):
+        raise TypeError(f"chorale must be a musiclib.data.Chorale, got {type(chorale).__name__}")
+    steps_per_beat = check_in_range("steps_per_beat", steps_per_beat, 1, _DATASET_MAX_STEPS_PER_BEAT, integer=True)
     transpose = check_in_range("transpose", transpose, -24, 24, integer=True)
+    max_steps = check_positive_int("max_steps", max_steps)
     if transpose:
         chorale = chorale.transposed(transpose)
     pitch_offset = check_in_range("pitch_offset", pitch_offset, 0, 127, integer=True)
@@ -760,6 +907,10 @@ def chorale_pianoroll(
                 )
         voice_steps[voice] = note_steps(notes, steps_per_beat=steps_per_beat, tempo=chorale.tempo)
     n_steps = max((int(s[:, 1].max()) for s in voice_steps.values() if len(s)), default=0)
+    if n_steps > max_steps:
+        raise ValueError(
+            f"the chorale needs {n_steps} steps at steps_per_beat={steps_per_beat}, more than max_steps={max_steps}"
+        )
     roll = np.zeros((n_steps, n_pitches), dtype=np.float32)
     for voice in VOICES:
         voice_roll = np.full(n_steps, -1)  # the sounding column of this voice at each step, -1 = rest
@@ -770,29 +921,55 @@ def chorale_pianoroll(
     return roll
 
 
-def segment_pianoroll(roll, *, window_steps: int, hop_steps: int, start_step: int = 0) -> np.ndarray:
+def segment_pianoroll(
+    roll, *, window_steps: int, hop_steps: int, start_step: int = 0, max_values: int = _MAX_SEGMENT_VALUES
+) -> np.ndarray:
     """Cut fixed-size windows ``roll[s : s + window_steps]`` for ``s = start_step, start_step + hop_steps, ...``.
 
     Only whole windows are returned (a short tail is dropped).
 
     Chapter: 03_symbolic_music_data
 
+    Parameters
+    ----------
+    roll : np.ndarray [shape=(n_steps, n_pitches)]
+        A finite real (or boolean) piano roll.
+    window_steps, hop_steps : int
+        Window length and distance between window starts, in steps, each in [1, 2**31].
+    start_step : int
+        Start of the first window, in [0, 2**31].
+    max_values : int
+        Refuse to return more than this many values (default 2**28, 1 GiB of float32): a
+        hop much shorter than the window copies each step many times.
+
     Returns
     -------
     np.ndarray [shape=(n_windows, window_steps, n_pitches)]
+        Same dtype as ``roll``.
+
+    Raises
+    ------
+    ValueError
+        If ``roll`` is not a finite real 2-D array, a parameter is out of range, or the
+        windows would hold more than ``max_values`` values.
 
     Examples
     --------
     >>> segment_pianoroll(np.zeros((10, 3)), window_steps=4, hop_steps=2).shape
     (4, 4, 3)
     """
-    roll = np.asarray(roll)
-    if roll.ndim != 2:
-        raise ValueError(f"roll must be 2-D (n_steps, n_pitches), got shape {roll.shape}")
-    window_steps = check_positive_int("window_steps", window_steps)
-    hop_steps = check_positive_int("hop_steps", hop_steps)
+    roll = _as_roll("roll", roll, 2, "(n_steps, n_pitches)")
+    window_steps = check_in_range("window_steps", window_steps, 1, 2**31, integer=True)
+    hop_steps = check_in_range("hop_steps", hop_steps, 1, 2**31, integer=True)
     start_step = check_in_range("start_step", start_step, 0, 2**31, integer=True)
+    max_values = check_positive_int("max_values", max_values)
     starts = range(start_step, roll.shape[0] - window_steps + 1, hop_steps)
+    n_values = len(starts) * window_steps * roll.shape[1]
+    if n_values > max_values:
+        raise ValueError(
+            f"{len(starts)} windows of window_steps={window_steps} with hop_steps={hop_steps} would hold "
+            f"{n_values} values, more than max_values={max_values}: use a larger hop_steps or a shorter roll"
+        )
     out = np.zeros((len(starts), window_steps, roll.shape[1]), dtype=roll.dtype)
     for i, s in enumerate(starts):
         out[i] = roll[s : s + window_steps]
@@ -815,13 +992,28 @@ def chorale_segments(
 
     Chapter: 03_symbolic_music_data
 
+    Parameters
+    ----------
+    chorale : Chorale
+    steps_per_beat : int
+        Time steps per quarter note, in [1, 96].
+    bars, hop_bars : int
+        Bars per segment and bars between segment starts, each in [1, 64].
+    transpose, pitch_offset, n_pitches
+        As in :func:`chorale_pianoroll`.
+
     Returns
     -------
     np.ndarray [shape=(n_segments, bars * beats_per_bar * steps_per_beat, n_pitches), dtype=float32]
+
+    Raises
+    ------
+    ValueError
+        If a parameter is out of range (see also :func:`chorale_pianoroll`).
     """
-    bars = check_positive_int("bars", bars)
-    hop_bars = check_positive_int("hop_bars", hop_bars)
-    steps_per_beat = check_positive_int("steps_per_beat", steps_per_beat)
+    bars = check_in_range("bars", bars, 1, 64, integer=True)
+    hop_bars = check_in_range("hop_bars", hop_bars, 1, 64, integer=True)
+    steps_per_beat = check_in_range("steps_per_beat", steps_per_beat, 1, _DATASET_MAX_STEPS_PER_BEAT, integer=True)
     roll = chorale_pianoroll(
         chorale, steps_per_beat=steps_per_beat, transpose=transpose, pitch_offset=pitch_offset, n_pitches=n_pitches
     )
@@ -849,14 +1041,38 @@ def melody_groups(chorales) -> dict:
     -------
     dict
         Chorale id -> group name (an id).
+
+    Raises
+    ------
+    TypeError
+        If ``chorales`` is not an iterable of :class:`Chorale`.
     """
+    if isinstance(chorales, (str, bytes, Chorale)) or not isinstance(chorales, collections.abc.Iterable):
+        raise TypeError(f"chorales must be an iterable of musiclib.data.Chorale, got {type(chorales).__name__}")
     first = {}
     groups = {}
-    for chorale in chorales:
+    for i, chorale in enumerate(chorales):
+        if not isinstance(chorale, Chorale):
+            raise TypeError(f"chorales[{i}] must be a musiclib.data.Chorale, got {type(chorale).__name__}")
         soprano = [note.pitch for note in chorale.voices["S"]]
         signature = tuple(np.diff(soprano).tolist())
         groups[chorale.id] = first.setdefault(signature, chorale.id)
     return groups
+
+
+def _check_fractions(fractions) -> np.ndarray:
+    """Three real numbers >= 0 summing to 1, as float64; ValueError naming ``fractions`` otherwise."""
+    message = f"fractions={fractions!r:.80} must be three numbers >= 0 that sum to 1"
+    try:
+        arr = np.asarray(fractions)
+    except (ValueError, TypeError) as err:
+        raise ValueError(message) from err
+    if arr.dtype.kind not in "iuf" or arr.shape != (3,):  # refuses bool, complex, str, object and None
+        raise ValueError(message)
+    arr = arr.astype(np.float64)
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0) or not np.isclose(arr.sum(), 1.0):
+        raise ValueError(message)
+    return arr
 
 
 def split_pieces(ids, *, seed: int = 0, fractions=_DEFAULT_FRACTIONS, groups=None) -> dict:
@@ -890,8 +1106,10 @@ def split_pieces(ids, *, seed: int = 0, fractions=_DEFAULT_FRACTIONS, groups=Non
     Raises
     ------
     ValueError
-        If ids repeat, ``seed`` is negative, ``fractions`` is not three non-negative
-        numbers summing to 1, or ``groups`` misses an id.
+        If ids repeat, ``seed`` is not an integer in [0, 2**63 - 1], ``fractions`` is not
+        three real non-negative numbers summing to 1, or ``groups`` misses an id.
+    TypeError
+        If ``ids`` is a single string (or bytes) or not iterable, or ``groups`` is not a mapping.
 
     Examples
     --------
@@ -899,13 +1117,16 @@ def split_pieces(ids, *, seed: int = 0, fractions=_DEFAULT_FRACTIONS, groups=Non
     >>> [len(parts[s]) for s in ("train", "val", "test")]
     [8, 1, 1]
     """
+    if isinstance(ids, (str, bytes)) or not isinstance(ids, collections.abc.Iterable):
+        # A string is iterable, but splitting its characters is never what was meant.
+        raise TypeError(f"ids must be an iterable of piece ids (e.g. a list of str), got {type(ids).__name__}")
     ids = sorted(str(i) for i in ids)
     if len(set(ids)) != len(ids):
         raise ValueError("ids must be unique")
     seed = check_in_range("seed", seed, 0, 2**63 - 1, integer=True)
-    fractions = np.asarray(fractions, dtype=np.float64)
-    if fractions.shape != (3,) or np.any(fractions < 0) or not np.isclose(fractions.sum(), 1.0):
-        raise ValueError(f"fractions={fractions.tolist()} must be three numbers >= 0 that sum to 1")
+    fractions = _check_fractions(fractions)
+    if groups is not None and not isinstance(groups, collections.abc.Mapping):
+        raise TypeError(f"groups must be a dict: id -> group label (see melody_groups), got {type(groups).__name__}")
     if groups is None:
         groups = {i: i for i in ids}
     missing = [i for i in ids if i not in groups]
@@ -964,13 +1185,13 @@ def load_pianorolls(
     ----------
     split : {"train", "val", "test"}
     seed : int
-        Seed of the piece split.
+        Seed of the piece split, in [0, 2**63 - 1].
     steps_per_beat : int
-        Time steps per quarter note (4 = sixteenth-note grid).
+        Time steps per quarter note (4 = sixteenth-note grid), in [1, 96].
     bars : int
-        Bars per segment; ``time_steps = bars * 4 * steps_per_beat`` in 4/4 (64 by default).
+        Bars per segment, in [1, 64]; ``time_steps = bars * 4 * steps_per_beat`` in 4/4 (64 by default).
     hop_bars : int
-        Bars between segment starts (1 = overlapping segments, ``bars`` = disjoint).
+        Bars between segment starts, in [1, 64] (1 = overlapping segments, ``bars`` = disjoint).
     transpose : {"normalize", "none"}
         ``"normalize"``: shift each piece to C major / A minor (:func:`normalizing_shift`);
         ``"none"``: keep the original keys.
@@ -1012,7 +1233,7 @@ def load_pianorolls(
     """
     check_choice("split", split, SPLITS)
     seed = check_in_range("seed", seed, 0, 2**63 - 1, integer=True)
-    steps_per_beat = check_in_range("steps_per_beat", steps_per_beat, 1, 96, integer=True)
+    steps_per_beat = check_in_range("steps_per_beat", steps_per_beat, 1, _DATASET_MAX_STEPS_PER_BEAT, integer=True)
     bars = check_in_range("bars", bars, 1, 64, integer=True)
     hop_bars = check_in_range("hop_bars", hop_bars, 1, 64, integer=True)
     check_choice("transpose", transpose, ("normalize", "none"))
@@ -1020,8 +1241,7 @@ def load_pianorolls(
     pitch_offset = check_in_range("pitch_offset", pitch_offset, 0, 127, integer=True)
     n_pitches = check_in_range("n_pitches", n_pitches, 1, 128 - pitch_offset, integer=True)
     check_choice("meter", meter, KEPT_METERS)
-    split_pieces([], seed=seed, fractions=fractions)  # validates fractions
-    fractions = tuple(float(f) for f in fractions)
+    fractions = tuple(float(f) for f in _check_fractions(fractions))
 
     sources, limit, fingerprint = _resolve_sources(sources, limit)
     params = {
@@ -1040,7 +1260,7 @@ def load_pianorolls(
         "fractions": fractions,
     }
     path = _cache_dir(cache_dir) / f"pianorolls-{split}-{_cache_key(params)}.npz" if use_cache else None
-    arrays = _load_npz(path) if use_cache else None
+    arrays = _load_npz(path, lambda a: _check_pianoroll_arrays(a, params)) if use_cache else None
     if arrays is None:
         arrays = _build_pianorolls(sources, limit, params, cache_dir=cache_dir, use_cache=use_cache, progress=progress)
         if use_cache:

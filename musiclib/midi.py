@@ -17,6 +17,7 @@ import io
 import math
 import numbers
 import os
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +41,14 @@ __all__ = [
 DEFAULT_MAX_BYTES = 4 * 2**20
 
 _DEFAULT_TEMPO_US = 500_000  # microseconds per quarter note = 120 bpm, the MIDI default
+#: Tempo range (bpm) every function here accepts: MIDI stores tempo as whole microseconds per
+#: quarter note, so 60e6 bpm (1 us per beat) is the fastest a file can hold.
+_TEMPO_RANGE = (1e-3, 60e6)
+#: Finest piano-roll grid: MIDI's finest time division is 32767 ticks per quarter note (15 bits),
+#: so a grid finer than one tick holds no more information.
+_MAX_STEPS_PER_BEAT = 32767
+_MAX_DELTA_TICKS = 0x0FFFFFFF  # the largest delta time a MIDI file can store (4-byte variable-length number)
+_MAX_GRID_STEP = 2**62  # step indices stay far inside int64
 
 
 class MidiError(ValueError):
@@ -58,6 +67,45 @@ def _is_int(value) -> bool:
 
 def _is_real(value) -> bool:
     return isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(value, bool)
+
+
+def _is_finite(value) -> bool:
+    """``math.isfinite`` that is False (not an OverflowError) for ints too large for a float, e.g. ``2**1100``."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def _as_roll(name: str, value, ndim: int, shape_text: str) -> np.ndarray:
+    """A finite real (or boolean) array of exactly ``ndim`` dimensions; ValueError naming ``name`` otherwise.
+
+    Boolean arrays are accepted as they are (``roll > 0.5`` is a fine piano roll); complex,
+    object and string arrays, NaN and inf are refused, and so are ragged nested lists.
+    """
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError) as err:  # ragged nested lists
+        raise ValueError(f"{name} must be a {ndim}-D array {shape_text}: {err}") from err
+    if arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D {shape_text}, got shape {arr.shape}")
+    if arr.dtype == bool:
+        return arr
+    return check_finite_array(name, arr, min_ndim=ndim, allow_empty=True)
+
+
+def _note_list(notes) -> list:
+    """``list(notes)``, checking every item is a Note."""
+    if isinstance(notes, (str, bytes, Note)):
+        raise TypeError(f"notes must be an iterable of musiclib.midi.Note, got {type(notes).__name__}")
+    try:
+        notes = list(notes)
+    except TypeError as err:
+        raise TypeError(f"notes must be an iterable of musiclib.midi.Note, got {type(notes).__name__}") from err
+    for i, note in enumerate(notes):
+        if not isinstance(note, Note):
+            raise ValueError(f"notes[{i}]={note!r} must be a musiclib.midi.Note")
+    return notes
 
 
 @functools.total_ordering
@@ -115,9 +163,9 @@ class Note:
             return
         if not _is_int(pitch) or not 0 <= pitch <= 127:
             raise ValueError(f"pitch={pitch!r} must be an integer in [0, 127]")
-        if not _is_real(start) or not np.isfinite(start) or start < 0:
+        if not _is_real(start) or not _is_finite(start) or start < 0:
             raise ValueError(f"start={start!r} must be a finite number >= 0 (seconds)")
-        if not _is_real(end) or not np.isfinite(end) or end <= start:
+        if not _is_real(end) or not _is_finite(end) or end <= start:
             raise ValueError(f"end={end!r} must be a finite number > start={start!r} (seconds)")
         if not _is_int(velocity) or not 1 <= velocity <= 127:
             raise ValueError(f"velocity={velocity!r} must be an integer in [1, 127]")
@@ -176,8 +224,15 @@ def _parse_midi_bytes(data: bytes):
 
     if len(data) < 14 or data[:4] != b"MThd":
         raise MidiError(f"not a MIDI file: it must start with b'MThd' (got {data[:4]!r}, {len(data)} bytes)")
+    (n_tracks,) = struct.unpack(">H", data[10:12])
+    if n_tracks >= 0x8000:
+        # mido reads the count as a signed 16-bit number: it would read no track at all and return nothing.
+        raise MidiError(
+            f"corrupt MIDI header: it declares {n_tracks} tracks (high bit set); at most 32767 are supported"
+        )
+    buffer = io.BytesIO(data)
     try:
-        midi_file = mido.MidiFile(file=io.BytesIO(data))
+        midi_file = mido.MidiFile(file=buffer)
     except EOFError as err:
         raise MidiError("truncated MIDI file: the data ended inside a chunk or message") from err
     except Exception as err:  # mido raises OSError, ValueError, KeyError, IndexError, struct.error ... on bad bytes
@@ -189,6 +244,16 @@ def _parse_midi_bytes(data: bytes):
         )
     if midi_file.type not in (0, 1, 2):
         raise MidiError(f"unknown MIDI file type {midi_file.type} (must be 0, 1 or 2)")
+    if data[buffer.tell() : buffer.tell() + 4] == b"MTrk":
+        raise MidiError(f"corrupt MIDI header: it declares {n_tracks} track(s), but more track chunks follow")
+    for index, trk in enumerate(midi_file.tracks):
+        # A track chunk must end with an end-of-track event. Without one, the file (or the track's
+        # declared length) was cut exactly between two events, and mido would return a silent prefix.
+        if not len(trk) or trk[-1].type != "end_of_track":
+            raise MidiError(
+                f"truncated MIDI file: track {index} does not end with an end-of-track event "
+                "(the data or the track's declared length was cut between two events)"
+            )
     return midi_file
 
 
@@ -271,14 +336,18 @@ def read_midi(
     Raises
     ------
     MidiError
-        If the file is not MIDI, truncated, corrupt, uses SMPTE time division, is larger than
-        ``max_bytes``, or its notes exceed ``max_seconds`` / ``max_notes``; or if ``track``
-        is out of range for this file. The message says what was wrong. No other exception
-        escapes for bad file *content*.
+        If the file is not MIDI, truncated (also exactly between two events: every track must
+        end with an end-of-track event), corrupt (e.g. a header track count with the high bit
+        set or smaller than the number of track chunks, a tempo of 0), uses SMPTE time
+        division, is larger than ``max_bytes``, or its notes exceed ``max_seconds`` /
+        ``max_notes``; or if ``track`` is out of range for this file. The message says what
+        was wrong. No other exception escapes for bad file *content*.
     FileNotFoundError
         If ``path`` does not exist.
     ValueError
         If a parameter is out of range.
+    TypeError
+        If ``path`` is not a str or path.
 
     Notes
     -----
@@ -306,7 +375,10 @@ def read_midi(
     max_notes = check_positive_int("max_notes", max_notes)
     if track is not None:
         track = check_in_range("track", track, 0, 2**16, integer=True)
-    path = Path(os.fspath(path))
+    try:
+        path = Path(os.fspath(path))
+    except TypeError as err:
+        raise TypeError(f"path={path!r} must be a str or os.PathLike") from err
     if not path.exists():
         raise FileNotFoundError(f"path={str(path)!r} does not exist")
     if not path.is_file():
@@ -315,9 +387,9 @@ def read_midi(
     if size > max_bytes:
         raise MidiError(f"file is {size} bytes, larger than max_bytes={max_bytes}")
     with open(path, "rb") as fh:
-        data = fh.read(max_bytes + 1)
-    if len(data) > max_bytes:  # the file grew while we looked
-        raise MidiError(f"file is larger than max_bytes={max_bytes}")
+        data = fh.read(size + 1)  # size <= max_bytes; never allocate max_bytes itself (it may be huge)
+    if len(data) > size:
+        raise MidiError(f"the file grew while it was read (from {size} bytes); read it again once it is written")
 
     midi_file = _parse_midi_bytes(data)
     tracks = midi_file.tracks
@@ -325,14 +397,24 @@ def read_midi(
         raise MidiError(f"track={track} is out of range: the file has {len(tracks)} track(s)")
     tpb = midi_file.ticks_per_beat
 
-    def tempo_changes(trks):
-        return [(tick, msg.tempo) for trk in trks for tick, msg in _track_events(trk) if msg.type == "set_tempo"]
+    def tempo_changes(indices):
+        changes = []
+        for index in indices:
+            for tick, msg in _track_events(tracks[index]):
+                if msg.type == "set_tempo":
+                    if msg.tempo <= 0:  # FF 51 03 00 00 00: every later note would last 0 s
+                        raise MidiError(
+                            f"corrupt tempo: a set_tempo event of {msg.tempo} microseconds per beat "
+                            f"at tick {tick} of track {index} (must be > 0)"
+                        )
+                    changes.append((tick, msg.tempo))
+        return changes
 
-    shared_map = None if midi_file.type == 2 else _TempoMap(tempo_changes(tracks), tpb)
+    shared_map = None if midi_file.type == 2 else _TempoMap(tempo_changes(range(len(tracks))), tpb)
     selected = range(len(tracks)) if track is None else [track]
     notes = []
     for index in selected:
-        tempo_map = shared_map or _TempoMap(tempo_changes([tracks[index]]), tpb)
+        tempo_map = shared_map or _TempoMap(tempo_changes([index]), tpb)
         notes += _track_notes(
             tracks[index], tempo_map, max_seconds=max_seconds, max_notes=max_notes, n_so_far=len(notes)
         )
@@ -379,7 +461,10 @@ def write_midi(
     Raises
     ------
     ValueError
-        If a parameter is out of range or ``notes`` holds something that is not a Note.
+        If a parameter is out of range, ``notes`` holds something that is not a Note, or two
+        consecutive events lie further apart than a MIDI delta time can hold (2**28 - 1 ticks).
+    TypeError
+        If ``notes`` is not an iterable of notes (e.g. a single Note or a string).
 
     Notes
     -----
@@ -396,14 +481,11 @@ def write_midi(
     """
     import mido
 
-    tempo = check_in_range("tempo", tempo, 1e-3, 60e6)
+    tempo = check_in_range("tempo", tempo, *_TEMPO_RANGE)
     program = check_in_range("program", program, 0, 127, integer=True)
     ticks_per_beat = check_in_range("ticks_per_beat", ticks_per_beat, 1, 32767, integer=True)
     channel = check_in_range("channel", channel, 0, 15, integer=True)
-    notes = list(notes)
-    for i, note in enumerate(notes):
-        if not isinstance(note, Note):
-            raise ValueError(f"notes[{i}]={note!r} must be a musiclib.midi.Note")
+    notes = _note_list(notes)
     us_per_beat = min(_tempo_to_us(tempo), 0xFFFFFF)  # three bytes in the file
     sec_per_tick = us_per_beat / (1e6 * ticks_per_beat)
 
@@ -428,6 +510,12 @@ def write_midi(
     track.append(mido.Message("program_change", channel=channel, program=program, time=0))
     now = 0
     for tick, _, _, msg in events:
+        if tick - now > _MAX_DELTA_TICKS:
+            raise ValueError(
+                f"notes: a gap of {tick - now} ticks before {tick * sec_per_tick:.6g} s is longer than a MIDI "
+                f"delta time can hold ({_MAX_DELTA_TICKS} ticks); lower ticks_per_beat={ticks_per_beat} "
+                f"or tempo={tempo:g}, or move the notes"
+            )
         track.append(msg.copy(time=tick - now))
         now = tick
     track.append(mido.MetaMessage("end_of_track", time=0))
@@ -444,13 +532,26 @@ def seconds_per_step(*, tempo: float, steps_per_beat: int) -> float:
 
     Chapter: 03_symbolic_music_data
 
+    Parameters
+    ----------
+    tempo : float
+        Quarter notes per minute (bpm), in [0.001, 60e6] (MIDI's tempo range).
+    steps_per_beat : int
+        Grid steps per quarter note, in [1, 32767] (MIDI's finest time division: a finer
+        grid than one tick holds no more information).
+
+    Raises
+    ------
+    ValueError
+        If a parameter is out of range; the message names it.
+
     Examples
     --------
     >>> seconds_per_step(tempo=120, steps_per_beat=4)
     0.125
     """
-    tempo = check_positive("tempo", tempo)
-    steps_per_beat = check_positive_int("steps_per_beat", steps_per_beat)
+    tempo = check_in_range("tempo", tempo, *_TEMPO_RANGE)
+    steps_per_beat = check_in_range("steps_per_beat", steps_per_beat, 1, _MAX_STEPS_PER_BEAT, integer=True)
     return 60.0 / (tempo * steps_per_beat)
 
 
@@ -468,6 +569,14 @@ def note_steps(notes, *, steps_per_beat: int = 4, tempo: float = 120.0) -> np.nd
     np.ndarray [shape=(n_notes, 2), dtype=int64]
         Onset step and offset step (exclusive) of each note, in input order.
 
+    Raises
+    ------
+    ValueError
+        If a parameter is out of range (see :func:`seconds_per_step`), an item is not a
+        Note, or a note lies beyond step 2**62.
+    TypeError
+        If ``notes`` is not an iterable of notes.
+
     Examples
     --------
     >>> note_steps([Note(60, 0.0, 0.5), Note(62, 0.5, 0.51)], steps_per_beat=4, tempo=120).tolist()
@@ -475,13 +584,16 @@ def note_steps(notes, *, steps_per_beat: int = 4, tempo: float = 120.0) -> np.nd
     """
     step = seconds_per_step(tempo=tempo, steps_per_beat=steps_per_beat)
     out = np.zeros((0, 2), dtype=np.int64)
-    notes = list(notes)
-    for i, note in enumerate(notes):
-        if not isinstance(note, Note):
-            raise ValueError(f"notes[{i}]={note!r} must be a musiclib.midi.Note")
+    notes = _note_list(notes)
     if notes:
         on = [int(round(note.start / step)) for note in notes]
         off = [max(int(round(note.end / step)), o + 1) for note, o in zip(notes, on)]
+        last = int(np.argmax(off))
+        if off[last] > _MAX_GRID_STEP:
+            raise ValueError(
+                f"notes[{last}] ends at {notes[last].end:.6g} s = grid step {off[last]:.3g}, beyond the largest "
+                f"step index 2**62 (steps_per_beat={steps_per_beat}, tempo={tempo:g})"
+            )
         out = np.array([on, off], dtype=np.int64).T
     return out
 
@@ -510,9 +622,9 @@ def notes_to_pianoroll(
     notes : iterable of Note
         Notes in seconds.
     steps_per_beat : int
-        Time steps per quarter note (4 = sixteenth-note grid).
+        Time steps per quarter note (4 = sixteenth-note grid), in [1, 32767].
     tempo : float
-        Quarter notes per minute (bpm) used to turn seconds into beats.
+        Quarter notes per minute (bpm) used to turn seconds into beats, in [0.001, 60e6].
     pitch_offset : int
         MIDI pitch of column 0, in [0, 127].
     n_pitches : int
@@ -555,7 +667,7 @@ def notes_to_pianoroll(
     if n_steps is not None:
         n_steps = check_in_range("n_steps", n_steps, 0, max_steps, integer=True)
     check_choice("out_of_range", out_of_range, ("error", "drop"))
-    notes = list(notes)
+    notes = _note_list(notes)
     steps = note_steps(notes, steps_per_beat=steps_per_beat, tempo=tempo)
     spans = []
     for i, (note, (on, off)) in enumerate(zip(notes, steps)):
@@ -597,7 +709,8 @@ def pianoroll_to_notes(
     Parameters
     ----------
     roll : np.ndarray [shape=(n_steps, n_pitches)]
-        Values > ``threshold`` count as sounding (so a generator's probabilities work too).
+        Values > ``threshold`` count as sounding (so a generator's probabilities work too);
+        a boolean roll works as it is. Must be real and finite.
     steps_per_beat, tempo, pitch_offset
         As in :func:`notes_to_pianoroll`.
     velocity : int
@@ -613,7 +726,7 @@ def pianoroll_to_notes(
     Raises
     ------
     ValueError
-        If ``roll`` is not a finite 2-D array, ``pitch_offset + n_pitches > 128``, or a
+        If ``roll`` is not a finite real 2-D array, ``pitch_offset + n_pitches > 128``, or a
         parameter is out of range.
 
     Examples
@@ -623,9 +736,7 @@ def pianoroll_to_notes(
     [Note(pitch=60, start=0.0, end=0.5, velocity=100), Note(pitch=62, start=0.5, end=1.0, velocity=100)]
     """
     step = seconds_per_step(tempo=tempo, steps_per_beat=steps_per_beat)
-    roll = check_finite_array("roll", roll, min_ndim=2, allow_empty=True)
-    if roll.ndim != 2:
-        raise ValueError(f"roll must be 2-D (n_steps, n_pitches), got shape {roll.shape}")
+    roll = _as_roll("roll", roll, 2, "(n_steps, n_pitches)")
     pitch_offset = check_in_range("pitch_offset", pitch_offset, 0, 127, integer=True)
     if pitch_offset + roll.shape[1] > 128:
         raise ValueError(

@@ -5,7 +5,10 @@ Parses only a handful of chorales (module-scoped cache folder), so the module st
 
 from __future__ import annotations
 
+import io
 import re
+import shutil
+import struct
 import zipfile
 
 import numpy as np
@@ -41,6 +44,27 @@ def _tiny_score(path, parts, names=("Soprano", "Alto", "Tenor", "Bass")):
 
 
 GOOD = ("4/4 e'4 d' c' d' e'1", "4/4 c'4 b c' b c'1", "4/4 g4 g g g g1", "4/4 c4 G A G C1")
+
+
+def _cut_last_track_at_event(raw: bytes, keep: float) -> bytes:
+    """Cut the last track at an event boundary near ``keep`` of its length and declare the shorter length:
+    a file that ends early but exactly between two events (mido is the oracle for the boundaries)."""
+    import mido
+
+    pos, chunks = 14, []
+    while pos + 8 <= len(raw):
+        chunks.append((pos, struct.unpack(">L", raw[pos + 4 : pos + 8])[0]))
+        pos += 8 + chunks[-1][1]
+    pos, length = chunks[-1]
+    body = raw[pos + 8 : pos + 8 + length]
+    for k in range(int(length * keep), 0, -1):
+        candidate = raw[: pos + 4] + struct.pack(">L", k) + body[:k]
+        try:
+            mido.MidiFile(file=io.BytesIO(candidate))
+        except Exception:
+            continue
+        return candidate
+    raise AssertionError("no event boundary found")
 
 
 # --------------------------------------------------------------------------- corpus and records
@@ -79,7 +103,7 @@ def test_notes_match_music21_independently(loaded):
 
     chorales, _ = loaded
     for chorale in chorales[:2]:
-        score = corpus.parse(chorale.source)
+        score = corpus.parse(chorale.source, forceSource=True)
         sec_per_beat = 60.0 / chorale.tempo
         for voice, part in zip(data.VOICES, score.parts):
             expected = sorted(
@@ -151,8 +175,9 @@ def test_damaged_midi_files_in_a_build_are_counted_and_skipped(tmp_path):
     from music21 import corpus
 
     good = tmp_path / "chorale.mid"
-    corpus.parse("bach/bwv269").write("midi", fp=str(good))
+    corpus.parse("bach/bwv269", forceSource=True).write("midi", fp=str(good))
     raw = good.read_bytes()
+    tempo_at = raw.index(b"\xff\x51\x03")
     damaged = {
         # music21's own reader keeps the first 90 % of this file as four (shortened) voices.
         "cut90": raw[: int(len(raw) * 0.9)],
@@ -160,6 +185,13 @@ def test_damaged_midi_files_in_a_build_are_counted_and_skipped(tmp_path):
         "no_tracks": raw[:14] + b"MTrx" + raw[18:],
         "zero_division": raw[:12] + b"\x00\x00" + raw[14:],
         "noise": b"MThd" + bytes(range(256)) * 4,
+        # The bass track cut in half exactly between two events, its declared length to match: it used to be
+        # kept as a chorale with half its bass.
+        "bass_cut_at_event": _cut_last_track_at_event(raw, 0.5),
+        # A track count with the high bit set (mido reads it as negative: no tracks at all).
+        "tracks_high_bit": raw[:10] + bytes([raw[10] | 0x80, raw[11]]) + raw[12:],
+        # FF 51 03 00 00 00: a tempo of 0 microseconds per beat.
+        "tempo_zero": raw[: tempo_at + 3] + b"\x00\x00\x00" + raw[tempo_at + 6 :],
     }
     sources = [str(good)]
     for name, content in damaged.items():
@@ -174,6 +206,14 @@ def test_damaged_midi_files_in_a_build_are_counted_and_skipped(tmp_path):
     assert set(details) == set(damaged)
     assert all(detail.startswith("MidiError") for detail in details.values())
     assert "truncated" in details["cut90"]
+    assert "end-of-track" in details["bass_cut_at_event"]
+    assert "high bit" in details["tracks_high_bit"] and "tempo" in details["tempo_zero"]
+    # The cut really is a prefix that looks like music: mido reads it, with fewer bass notes than the original.
+    import mido
+
+    cut, whole = (mido.MidiFile(file=io.BytesIO(b)).tracks[-1] for b in (damaged["bass_cut_at_event"], raw))
+    n_on = [sum(m.type == "note_on" and m.velocity > 0 for m in t) for t in (cut, whole)]
+    assert 0 < n_on[0] < 0.75 * n_on[1]
 
 
 # --------------------------------------------------------------------------- cache
@@ -208,8 +248,106 @@ def test_cache_is_invalidated_by_parameters(loaded, cache, monkeypatch):
     # A damaged cache file is rebuilt, not trusted.
     newest = max(cache.glob("chorales-*.npz"), key=lambda p: p.stat().st_mtime_ns)
     newest.write_bytes(b"not a zip file")
-    data.load_chorales(limit=2, meters=("4/4",), cache_dir=cache, progress=False)
+    with pytest.warns(UserWarning, match="unreadable.*rebuilding"):
+        data.load_chorales(limit=2, meters=("4/4",), cache_dir=cache, progress=False)
     assert len(calls) == 6 and zipfile.is_zipfile(newest)
+
+
+def _rewrite_npz(path, change):
+    with np.load(path, allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    arrays = change(arrays)
+    with open(path, "wb") as fh:
+        np.savez_compressed(fh, **arrays)
+
+
+def _without(name):
+    return lambda arrays: {k: v for k, v in arrays.items() if k != name}
+
+
+def _replace(name, value):
+    return lambda arrays: {**arrays, name: value(arrays[name])}
+
+
+@pytest.fixture
+def warm_cache(loaded, cache, tmp_path):
+    """A fresh cache folder holding only the module's parsed chorales (so nothing is parsed again)."""
+    for path in cache.glob("chorales-*.npz"):
+        with np.load(path, allow_pickle=False) as archive:
+            if int(archive["n_found"]) == N_PIECES:  # the file `loaded` wrote, not other tests' subsets
+                shutil.copy(path, tmp_path / path.name)
+    assert len(list(tmp_path.glob("chorales-*.npz"))) == 1
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (_replace("rolls", lambda r: r[:, :32]), "rolls has shape"),  # readable, wrong time axis
+        (_replace("rolls", lambda r: r[:, :, :40]), "rolls has shape"),
+        (_replace("rolls", lambda r: r.astype(np.float64)), "rolls has dtype"),
+        (_replace("rolls", lambda r: r * 3), "0 and 1"),
+        (_replace("piece_ids", lambda p: p[:-1]), "piece_ids has shape"),
+        (_replace("piece_ids", lambda p: np.arange(len(p))), "piece_ids has dtype"),
+        (_without("rolls"), "missing.*rolls"),  # used to raise KeyError on every load, forever
+        (_without("skipped"), "missing.*skipped"),
+    ],
+)
+def test_inconsistent_pianoroll_cache_is_rebuilt(warm_cache, change, problem):
+    kwargs = dict(limit=N_PIECES, cache_dir=warm_cache, progress=False, return_pieces=True)
+    good, pieces = data.load_pianorolls("train", **kwargs)
+    (path,) = warm_cache.glob("pianorolls-train-*.npz")
+    _rewrite_npz(path, change)
+    with pytest.warns(UserWarning, match=f"{problem}.*rebuilding"):
+        again, again_pieces = data.load_pianorolls("train", **kwargs)
+    np.testing.assert_array_equal(again, good)
+    np.testing.assert_array_equal(again_pieces, pieces)
+    # The rebuilt file is written back: the next load is quiet and served from the cache.
+    with np.load(path, allow_pickle=False) as archive:
+        assert archive["rolls"].shape == good.shape and archive["rolls"].dtype == np.uint8
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (_without("note_pitch"), "missing.*note_pitch"),
+        (_replace("note_pitch", lambda p: p.astype(np.float64)), "note_pitch has dtype"),
+        (_replace("note_pitch", lambda p: p[:-1]), "note_pitch has shape"),
+        (_replace("note_pitch", lambda p: p + 200), "note_pitch"),
+        (_replace("note_piece", lambda p: p + 5), "note_piece"),
+        (_replace("note_end_beats", lambda e: e - 100), "note times"),
+        (_replace("keys", lambda k: np.array(["H major"] * len(k))), "keys"),
+        (_replace("ids", lambda i: i[:-1]), "has shape"),
+        (_replace("n_found", lambda n: n + 1), "n_found"),
+    ],
+)
+def test_inconsistent_chorale_cache_is_rebuilt(loaded, warm_cache, monkeypatch, change, problem):
+    (path,) = warm_cache.glob("chorales-*.npz")
+    with np.load(path, allow_pickle=False) as archive:
+        pristine = {name: archive[name] for name in archive.files}
+    builds = []  # the rebuild returns the pristine arrays, so nothing is parsed again
+    monkeypatch.setattr(data, "_build_chorales", lambda *args: builds.append(args) or pristine)
+    _rewrite_npz(path, change)
+    with pytest.warns(UserWarning, match=f"{problem}.*rebuilding"):
+        again, report = data.load_chorales(limit=N_PIECES, cache_dir=warm_cache, progress=False, return_report=True)
+    assert len(builds) == 1  # rebuilt, not trusted
+    assert [c.notes for c in again] == [c.notes for c in loaded[0]] and report == loaded[1]
+    data.load_chorales(limit=N_PIECES, cache_dir=warm_cache, progress=False)  # the repaired file is used
+    assert len(builds) == 1
+
+
+def test_parsing_reads_and_writes_no_pickle(monkeypatch, tmp_path):
+    """music21 keeps a pickle of each parsed piece and unpickles it next time, unless forceSource=True."""
+    from music21 import converter, freezeThaw
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("music21 used its pickle cache")
+
+    monkeypatch.setattr(converter, "thaw", refuse)
+    monkeypatch.setattr(freezeThaw.StreamFreezer, "write", refuse)
+    monkeypatch.setattr(freezeThaw.StreamThawer, "open", refuse)
+    assert len(data._parse_source("bach/bwv269").parts) == 4
+    assert len(data._parse_source(_tiny_score(tmp_path / "t.musicxml", GOOD)).parts) == 4
 
 
 def test_cache_files_are_pickle_free_npz(loaded, cache):
@@ -292,9 +430,62 @@ def test_segment_pianoroll_by_hand():
     out = data.segment_pianoroll(roll, window_steps=4, hop_steps=3, start_step=1)
     np.testing.assert_array_equal(out[:, 0, 0], [2, 8])  # windows start at steps 1 and 4; 7 would overrun
     assert data.segment_pianoroll(roll, window_steps=11, hop_steps=1).shape == (0, 11, 2)
-    for kwargs, name in [(dict(window_steps=0, hop_steps=1), "window_steps"), (dict(window_steps=2, hop_steps=0), "hop_steps")]:
+    assert data.segment_pianoroll(roll > 9, window_steps=4, hop_steps=4).dtype == bool  # boolean rolls work
+
+
+@pytest.mark.parametrize(
+    "roll, kwargs, name",
+    [
+        (np.zeros((10, 2)), dict(window_steps=0, hop_steps=1), "window_steps"),
+        (np.zeros((10, 2)), dict(window_steps=2, hop_steps=0), "hop_steps"),
+        (np.zeros((10, 2)), dict(window_steps=True, hop_steps=1), "window_steps"),
+        (np.zeros((10, 2)), dict(window_steps=2, hop_steps=2**64), "hop_steps"),
+        (np.zeros((10, 2)), dict(window_steps=2**64, hop_steps=1), "window_steps"),
+        (np.zeros((10, 2)), dict(window_steps=2, hop_steps=1, start_step=2**64), "start_step"),
+        (np.zeros((10, 2)), dict(window_steps=2, hop_steps=1, start_step=-1), "start_step"),
+        (np.zeros((10, 2)), dict(window_steps=2, hop_steps=1, max_values=0), "max_values"),
+        (np.full((10, 2), np.nan), dict(window_steps=2, hop_steps=1), "roll"),  # used to be cut into NaN segments
+        (np.full((10, 2), np.inf), dict(window_steps=2, hop_steps=1), "roll"),
+        (np.ones((10, 2)) * 1j, dict(window_steps=2, hop_steps=1), "roll"),
+        (np.array([["a", "b"]] * 10), dict(window_steps=2, hop_steps=1), "roll"),
+        (np.zeros(10), dict(window_steps=2, hop_steps=1), "roll"),
+        ([[0, 1], [1]], dict(window_steps=1, hop_steps=1), "roll"),
+        # 2 000 windows of 2 000 steps x 64 pitches = 2.6e8 values: refused, not allocated (1 GiB).
+        (np.zeros((4000, 64), np.float32), dict(window_steps=2000, hop_steps=1, max_values=10**8), "max_values"),
+    ],
+)
+def test_segment_pianoroll_bad_input(roll, kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        data.segment_pianoroll(roll, **kwargs)
+
+
+def test_chorale_pianoroll_bad_input(loaded):
+    chorale = loaded[0][0]
+    for kwargs, name in [
+        (dict(steps_per_beat=10**6), "steps_per_beat"),  # 6e7 steps: used to try to allocate gigabytes
+        (dict(steps_per_beat=0), "steps_per_beat"),
+        (dict(steps_per_beat=True), "steps_per_beat"),
+        (dict(transpose=2**64), "transpose"),
+        (dict(pitch_offset=2**64), "pitch_offset"),
+        (dict(max_steps=100), "max_steps"),
+    ]:
         with pytest.raises(ValueError, match=name):
-            data.segment_pianoroll(roll, **kwargs)
+            data.chorale_pianoroll(chorale, **kwargs)
+    with pytest.raises(TypeError, match="chorale"):
+        data.chorale_pianoroll(chorale.notes)
+    for kwargs, name in [
+        (dict(bars=2**64), "bars"),
+        (dict(hop_bars=0), "hop_bars"),
+        (dict(steps_per_beat=97), "steps_per_beat"),
+    ]:
+        with pytest.raises(ValueError, match=name):
+            data.chorale_segments(chorale, **kwargs)
+    with pytest.raises(ValueError, match="semitones"):
+        chorale.transposed(2**64)
+    with pytest.raises(TypeError, match="chorales"):
+        data.melody_groups("bwv269")
+    with pytest.raises(TypeError, match=r"chorales\[1\]"):
+        data.melody_groups([chorale, "bwv269"])
 
 
 @pytest.fixture(scope="module")
@@ -366,6 +557,76 @@ def test_three_four_segments_and_empty_split_shapes(cache):
     assert data.load_pianorolls("test", **{**kwargs, "meter": "4/4"}).shape == (0, 64, data.N_PITCHES)
 
 
+def test_split_follows_the_seed(loaded, cache):
+    """Each seed gives exactly the split_pieces split (with melody groups): a build or cache key that ignored
+    the seed would hand back the seed-0 pieces."""
+    chorales = [c for c in loaded[0] if c.time_signature == "4/4"]
+    groups = data.melody_groups(chorales)
+    expected = {seed: data.split_pieces([c.id for c in chorales], seed=seed, groups=groups) for seed in range(4)}
+    assert len({tuple(e["val"] + e["test"]) for e in expected.values()}) > 1  # the seeds do differ here
+    for seed in range(4):  # seed 0 first, so a cache key without the seed would serve its file
+        for split in data.SPLITS:
+            _, pieces = data.load_pianorolls(
+                split, seed=seed, limit=N_PIECES, cache_dir=cache, progress=False, return_pieces=True
+            )
+            assert sorted(set(pieces)) == expected[seed][split], (seed, split)
+
+
+def test_harmonisations_of_one_melody_share_a_split(tmp_path):
+    """Five tunes, each harmonised twice (same soprano, another alto): a split that ignored the melody groups
+    would put the lone validation piece's twin in training, whatever the seed."""
+    sopranos = ["e'4 d' c' d' e'1", "c'4 d' e' f' g'1", "g'4 f' e' d' c'1", "e'4 e' f' g' g'1", "d'4 e' c' d' b1"]
+    altos = ["c'4 b c' b c'1", "a4 g a b a1"]
+    sources, tune = [], {}
+    for i, soprano in enumerate(sopranos):
+        for j, alto in enumerate(altos):
+            parts = (f"4/4 {soprano}", f"4/4 {alto}", GOOD[2], GOOD[3])
+            sources.append(_tiny_score(tmp_path / f"tune{i}_{j}.musicxml", parts))
+            tune[f"tune{i}_{j}"] = i
+    chorales = data.load_chorales(sources, cache_dir=tmp_path, progress=False)
+    assert len(chorales) == 10 and len(set(data.melody_groups(chorales).values())) == 5
+    for seed in range(3):
+        home = {}
+        for split in data.SPLITS:
+            _, pieces = data.load_pianorolls(
+                split, seed=seed, sources=sources, bars=1, cache_dir=tmp_path, progress=False, return_pieces=True
+            )
+            home.update({piece: split for piece in pieces})
+        assert set(home) == set(tune)  # every piece gives segments
+        for i in range(len(sopranos)):
+            assert home[f"tune{i}_0"] == home[f"tune{i}_1"], (seed, i)
+        assert {"train", "val", "test"} == set(home.values())
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("seed", 1),
+        ("steps_per_beat", 2),
+        ("bars", 2),
+        ("hop_bars", 2),
+        ("transpose", "none"),
+        ("augment_semitones", 1),
+        ("pitch_offset", 26),
+        ("n_pitches", 60),
+        ("fractions", (0.4, 0.3, 0.3)),
+    ],
+)
+def test_every_build_parameter_is_in_the_cache_key(warm_cache, tmp_path_factory, name, value):
+    """A warm cache must never answer for other parameters: compare with a build in a cache that has no segments."""
+    kwargs = dict(limit=N_PIECES, progress=False, return_pieces=True)
+    base, _ = data.load_pianorolls("train", cache_dir=warm_cache, **kwargs)
+    got, got_pieces = data.load_pianorolls("train", cache_dir=warm_cache, **{name: value}, **kwargs)
+    fresh = tmp_path_factory.mktemp("fresh")
+    (chorales_file,) = warm_cache.glob("chorales-*.npz")
+    shutil.copy(chorales_file, fresh / chorales_file.name)
+    expected, expected_pieces = data.load_pianorolls("train", cache_dir=fresh, **{name: value}, **kwargs)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(got_pieces, expected_pieces)
+    assert got.shape != base.shape or not np.array_equal(got, base)  # the parameter matters here
+    assert len(list(warm_cache.glob("pianorolls-train-*.npz"))) == 2
+
+
 def test_pianoroll_cache_skips_building(splits, cache, monkeypatch):
     monkeypatch.setattr(data, "_build_pianorolls", lambda *a, **k: pytest.fail("rebuilt a cached split"))
     np.testing.assert_array_equal(
@@ -408,10 +669,35 @@ def test_melody_groups(loaded):
         (dict(ids=["a"], fractions=(0.5, 0.5)), "fractions"),
         (dict(ids=["a"], fractions=(0.9, 0.2, -0.1)), "fractions"),
         (dict(ids=["a", "b"], groups={"a": 1}), "groups"),
+        (dict(ids=["a"], seed=2**64), "seed"),
+        (dict(ids=["a"], seed=True), "seed"),
+        (dict(ids=["a"], seed=1.0), "seed"),
+        (dict(ids=["a"], fractions=(0.8j, 0.1, 0.1)), "fractions"),
+        (dict(ids=["a"], fractions=(np.nan, 0.5, 0.5)), "fractions"),
+        (dict(ids=["a"], fractions=(True, False, False)), "fractions"),
+        (dict(ids=["a"], fractions="abc"), "fractions"),
+        (dict(ids=["a"], fractions=None), "fractions"),
+        (dict(ids=["a"], fractions=[[0.8, 0.1, 0.1]]), "fractions"),
     ],
 )
 def test_split_pieces_bad_input(kwargs, name):
     with pytest.raises(ValueError, match=name):
+        data.split_pieces(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(ids="abc"),  # used to be split into the pieces "a", "b" and "c"
+        dict(ids=b"abc"),
+        dict(ids=None),
+        dict(ids=5),
+        dict(ids=["a", "b"], groups=["a", "b"]),
+    ],
+)
+def test_split_pieces_wrong_types(kwargs):
+    name = "groups" if "groups" in kwargs else "ids"
+    with pytest.raises(TypeError, match=name):
         data.split_pieces(**kwargs)
 
 
@@ -429,7 +715,18 @@ def test_split_pieces_bad_input(kwargs, name):
         (dict(pitch_offset=100, n_pitches=40), "n_pitches"),
         (dict(fractions=(1.0, 0.5, 0.0)), "fractions"),
         (dict(limit=0), "limit"),
+        (dict(limit=True), "limit"),
         (dict(sources="bach/bwv269"), "sources"),
+        (dict(seed=2**64), "seed"),
+        (dict(seed=True), "seed"),
+        (dict(steps_per_beat=10**6), "steps_per_beat"),
+        (dict(steps_per_beat=2**64), "steps_per_beat"),
+        (dict(bars=True), "bars"),
+        (dict(hop_bars=2**64), "hop_bars"),
+        (dict(augment_semitones=np.float64(1.0)), "augment_semitones"),
+        (dict(pitch_offset=2**64), "pitch_offset"),
+        (dict(fractions=(0.8j, 0.1, 0.1)), "fractions"),
+        (dict(fractions=(np.nan, 0.5, 0.5)), "fractions"),
     ],
 )
 def test_load_pianorolls_bad_parameters(kwargs, name, tmp_path):
@@ -439,11 +736,32 @@ def test_load_pianorolls_bad_parameters(kwargs, name, tmp_path):
 
 @pytest.mark.parametrize(
     "kwargs, name",
-    [(dict(tempo=0), "tempo"), (dict(meters="4/4"), "meters"), (dict(meters=()), "meters"), (dict(sources=[]), "sources")],
+    [
+        (dict(tempo=0), "tempo"),
+        (dict(tempo=float("nan")), "tempo"),
+        (dict(tempo=1e308), "tempo"),  # notes would be 1e-306 s long
+        (dict(tempo=2**1100), "tempo"),
+        (dict(tempo=True), "tempo"),
+        (dict(tempo=1j), "tempo"),
+        (dict(meters="4/4"), "meters"),
+        (dict(meters=()), "meters"),
+        (dict(meters=[4]), "meters"),
+        (dict(sources=[]), "sources"),
+        (dict(limit=0), "limit"),
+        (dict(limit=2.0), "limit"),
+    ],
 )
 def test_load_chorales_bad_parameters(kwargs, name, tmp_path):
     with pytest.raises(ValueError, match=name):
         data.load_chorales(**{"cache_dir": tmp_path, "progress": False, **kwargs})
+
+
+@pytest.mark.parametrize(
+    "sources, name", [([None], r"sources\[0\]"), (["bach/bwv269", 3], r"sources\[1\]"), (5, "sources")]
+)
+def test_load_chorales_wrong_source_types(sources, name, tmp_path):
+    with pytest.raises(TypeError, match=name):
+        data.load_chorales(sources, cache_dir=tmp_path, progress=False)
 
 
 # --------------------------------------------------------------------------- plots and exercises of chapter 03

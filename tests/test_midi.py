@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import struct
 import tempfile
 
 import mido
@@ -74,6 +75,59 @@ def _rich_file() -> mido.MidiFile:
 RICH_BYTES = _midi_bytes(_rich_file())
 
 
+def _written_bytes() -> bytes:
+    """A type-0 file written by write_midi: four notes at 120 bpm, 480 ticks per beat."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "w.mid")
+        write_midi([Note(60 + 2 * i, 0.5 * i, 0.5 * i + 0.5) for i in range(4)], path)
+        with open(path, "rb") as fh:
+            return fh.read()
+
+
+WRITTEN_BYTES = _written_bytes()
+
+
+def _chunks(data: bytes) -> list:
+    """``[(offset, declared_length)]`` of the chunks after the 14-byte header."""
+    out, pos = [], 14
+    while pos + 8 <= len(data):
+        _, length = struct.unpack(">4sL", data[pos : pos + 8])
+        out.append((pos, length))
+        pos += 8 + length
+    return out
+
+
+def cut_last_track(data: bytes, drop: int) -> bytes:
+    """Cut the last track at the last event boundary at least ``drop`` bytes before its end,
+    and set its declared length to match: a file that ends early but exactly between events.
+
+    mido is the oracle for event boundaries (it parses the cut track only at a boundary).
+    """
+    pos, length = _chunks(data)[-1]
+    body = data[pos + 8 : pos + 8 + length]
+    for k in range(length - drop, 0, -1):
+        candidate = data[: pos + 4] + struct.pack(">L", k) + body[:k]
+        try:
+            mido.MidiFile(file=io.BytesIO(candidate))
+        except Exception:
+            continue
+        return candidate
+    raise AssertionError("no event boundary found")
+
+
+def zero_tempo(data: bytes, which: int = 0) -> bytes:
+    """Set the data of the ``which``-th set_tempo event (FF 51 03 tt tt tt) to 00 00 00."""
+    pos = -1
+    for _ in range(which + 1):
+        pos = data.index(b"\xff\x51\x03", pos + 1)
+    return data[: pos + 3] + b"\x00\x00\x00" + data[pos + 6 :]
+
+
+def set_track_count(data: bytes, count: int) -> bytes:
+    """Overwrite the header's 16-bit track count."""
+    return data[:10] + struct.pack(">H", count) + data[12:]
+
+
 @pytest.fixture(scope="module")
 def scratch_path():
     """One reusable file path for the fuzz tests (hypothesis forbids function-scoped fixtures)."""
@@ -109,6 +163,12 @@ def test_note_fields_and_sorting():
         (dict(pitch=128, start=0, end=1), "pitch"),
         (dict(pitch=60.0, start=0, end=1), "pitch"),
         (dict(pitch=True, start=0, end=1), "pitch"),
+        (dict(pitch=2**64, start=0, end=1), "pitch"),
+        (dict(pitch=60, start=2**1100, end=2**1101), "start"),  # too large for a float: used to raise TypeError
+        (dict(pitch=60, start=0, end=2**1100), "end"),
+        (dict(pitch=60, start=1j, end=1), "start"),
+        (dict(pitch=60, start=0, end=1, velocity=2**64), "velocity"),
+        (dict(pitch=60, start=0, end=1, velocity=np.bool_(True)), "velocity"),
         (dict(pitch=60, start=-0.1, end=1), "start"),
         (dict(pitch=60, start=float("nan"), end=1), "start"),
         (dict(pitch=60, start=1, end=1), "end"),
@@ -202,12 +262,24 @@ def test_read_missing_file_and_bad_parameters(tmp_path):
     path.write_bytes(RICH_BYTES)
     for kwargs, name in [
         (dict(track=-1), "track"),
+        (dict(track=True), "track"),
+        (dict(track=2**64), "track"),
+        (dict(track=1.0), "track"),
         (dict(max_bytes=0), "max_bytes"),
+        (dict(max_bytes=True), "max_bytes"),
         (dict(max_seconds=0), "max_seconds"),
+        (dict(max_seconds=float("nan")), "max_seconds"),
+        (dict(max_seconds=1j), "max_seconds"),
+        (dict(max_seconds=2**1100), "max_seconds"),
         (dict(max_notes=0), "max_notes"),
+        (dict(max_notes=np.bool_(True)), "max_notes"),
     ]:
         with pytest.raises(ValueError, match=name):
             read_midi(path, **kwargs)
+    with pytest.raises(TypeError, match="path"):
+        read_midi(None)
+    # A huge but valid max_bytes is only a limit: nothing of that size is allocated.
+    assert len(read_midi(path, max_bytes=2**64)) == 4
 
 
 # --------------------------------------------------------------------------- writing and round trips
@@ -278,10 +350,18 @@ def test_write_lengthens_sub_tick_notes_and_cuts_overlaps(tmp_path):
     "kwargs, name",
     [
         (dict(tempo=0), "tempo"),
+        (dict(tempo=float("nan")), "tempo"),
+        (dict(tempo=1 + 1j), "tempo"),
+        (dict(tempo=2**1100), "tempo"),
+        (dict(tempo=True), "tempo"),
         (dict(program=128), "program"),
+        (dict(program=2**64), "program"),
+        (dict(program=True), "program"),
         (dict(ticks_per_beat=0), "ticks_per_beat"),
         (dict(ticks_per_beat=40000), "ticks_per_beat"),
+        (dict(ticks_per_beat=2**64), "ticks_per_beat"),
         (dict(channel=16), "channel"),
+        (dict(channel=np.int64(-1)), "channel"),
     ],
 )
 def test_write_midi_bad_parameters(tmp_path, kwargs, name):
@@ -292,6 +372,20 @@ def test_write_midi_bad_parameters(tmp_path, kwargs, name):
 def test_write_midi_rejects_non_notes(tmp_path):
     with pytest.raises(ValueError, match=r"notes\[1\]"):
         write_midi([Note(60, 0, 1), (60, 0, 1)], tmp_path / "x.mid")
+    for bad in (Note(60, 0, 1), "C4", 5):
+        with pytest.raises(TypeError, match="notes"):
+            write_midi(bad, tmp_path / "x.mid")
+
+
+def test_write_midi_refuses_a_gap_no_midi_file_can_hold(tmp_path):
+    """A delta time holds at most 2**28 - 1 ticks; a longer gap used to be written as an invalid file."""
+    path = tmp_path / "x.mid"
+    with pytest.raises(ValueError, match="notes.*delta time"):
+        write_midi([Note(60, 0.0, 1.0), Note(62, 1e6, 1e6 + 1)], path)  # 1e6 s = 9.6e8 ticks at 480 per beat
+    assert not path.exists()
+    write_midi([Note(60, 0.0, 1.0), Note(62, 1e6, 1e6 + 1)], path, ticks_per_beat=96)  # 1.9e8 ticks: fits
+    back = read_midi(path, max_seconds=2e6)[1]
+    assert back.pitch == 62 and back.start == pytest.approx(1e6) and back.end == pytest.approx(1e6 + 1)
 
 
 # --------------------------------------------------------------------------- piano rolls
@@ -300,6 +394,26 @@ def test_write_midi_rejects_non_notes(tmp_path):
 def test_seconds_per_step():
     assert seconds_per_step(tempo=120, steps_per_beat=4) == 0.125
     assert seconds_per_step(tempo=100, steps_per_beat=4) == pytest.approx(0.15)
+    assert seconds_per_step(tempo=60e6, steps_per_beat=32767) > 0  # the finest grid MIDI can express
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(tempo=0, steps_per_beat=4), "tempo"),
+        (dict(tempo=1e308, steps_per_beat=4), "tempo"),  # the step would round to 0 s
+        (dict(tempo=1e-300, steps_per_beat=4), "tempo"),
+        (dict(tempo=2**1100, steps_per_beat=4), "tempo"),
+        (dict(tempo=1j, steps_per_beat=4), "tempo"),
+        (dict(tempo=120, steps_per_beat=0), "steps_per_beat"),
+        (dict(tempo=120, steps_per_beat=True), "steps_per_beat"),
+        (dict(tempo=120, steps_per_beat=10**6), "steps_per_beat"),
+        (dict(tempo=120, steps_per_beat=2**64), "steps_per_beat"),
+    ],
+)
+def test_seconds_per_step_bad_parameters(kwargs, name):
+    with pytest.raises(ValueError, match=rf"{name}=.*\[.*\]"):  # names the parameter and the allowed range
+        seconds_per_step(**kwargs)
 
 
 def test_notes_to_pianoroll_by_hand():
@@ -362,6 +476,13 @@ def test_note_steps_is_the_roll_rule():
     assert note_steps([], steps_per_beat=4, tempo=120).shape == (0, 2)
     with pytest.raises(ValueError, match="notes"):
         note_steps([(60, 0, 1)])
+    with pytest.raises(TypeError, match="notes"):
+        note_steps(Note(60, 0, 1))
+    # A valid but astronomically late note: a named ValueError, not an OverflowError from int64.
+    with pytest.raises(ValueError, match=r"notes\[1\]"):
+        note_steps([Note(60, 0.0, 1.0), Note(60, 0.0, 1e300)])
+    with pytest.raises(ValueError, match="steps_per_beat"):
+        note_steps([Note(60, 0.0, 1.0)], steps_per_beat=2**64)
 
 
 def test_repeated_notes_merge_in_a_binary_roll():
@@ -369,6 +490,13 @@ def test_repeated_notes_merge_in_a_binary_roll():
     repeated = [Note(60, 0.0, 0.5), Note(60, 0.5, 1.0)]
     roll = notes_to_pianoroll(repeated, steps_per_beat=4, tempo=120, pitch_offset=60, n_pitches=1)
     assert pianoroll_to_notes(roll, steps_per_beat=4, tempo=120, pitch_offset=60) == [Note(60, 0.0, 1.0)]
+
+
+def test_pianoroll_to_notes_accepts_boolean_rolls():
+    roll = np.zeros((8, 3), dtype=bool)
+    roll[2:6, 1] = True
+    assert pianoroll_to_notes(roll, steps_per_beat=4, tempo=120, pitch_offset=60) == [Note(61, 0.25, 0.75)]
+    assert pianoroll_to_notes(roll.astype(np.float32)) == pianoroll_to_notes(roll)
 
 
 def test_pianoroll_to_notes_threshold_and_velocity():
@@ -394,18 +522,34 @@ def test_out_of_range_pitch_and_roll_size_guard():
     "kwargs, name",
     [
         (dict(steps_per_beat=0), "steps_per_beat"),
+        (dict(steps_per_beat=True), "steps_per_beat"),
+        (dict(steps_per_beat=2**64), "steps_per_beat"),
         (dict(tempo=-1), "tempo"),
+        (dict(tempo=float("nan")), "tempo"),
+        (dict(tempo=1e308), "tempo"),
         (dict(pitch_offset=128), "pitch_offset"),
+        (dict(pitch_offset=2**64), "pitch_offset"),
         (dict(pitch_offset=100, n_pitches=29), "n_pitches"),
         (dict(n_pitches=0), "n_pitches"),
+        (dict(n_pitches=True), "n_pitches"),
         (dict(n_steps=-1), "n_steps"),
+        (dict(n_steps=2**64), "n_steps"),
+        (dict(n_steps=10**6), "n_steps"),  # more than max_steps
         (dict(out_of_range="clip"), "out_of_range"),
         (dict(max_steps=0), "max_steps"),
+        (dict(steps_per_beat=10**6), "steps_per_beat"),  # would need 2 million steps
     ],
 )
 def test_notes_to_pianoroll_bad_parameters(kwargs, name):
     with pytest.raises(ValueError, match=name):
         notes_to_pianoroll([Note(60, 0, 1)], **kwargs)
+
+
+def test_notes_to_pianoroll_bad_notes():
+    with pytest.raises(ValueError, match=r"notes\[0\]"):
+        notes_to_pianoroll([Note(60, 0.0, 1e300)])
+    with pytest.raises(TypeError, match="notes"):
+        notes_to_pianoroll(None)
 
 
 @pytest.mark.parametrize(
@@ -414,10 +558,21 @@ def test_notes_to_pianoroll_bad_parameters(kwargs, name):
         (np.zeros(4), {}, "roll"),
         (np.zeros((2, 2, 2)), {}, "roll"),
         (np.full((2, 2), np.nan), {}, "roll"),
+        (np.full((2, 2), -np.inf), {}, "roll"),
+        (np.ones((2, 2)) * (1 + 1j), {}, "roll"),  # complex: used to compare the real parts silently
+        (np.array([[1, None]], dtype=object), {}, "roll"),
+        (np.array([["a", "b"]]), {}, "roll"),
+        ([[1, 0], [1]], {}, "roll"),  # ragged
         (np.zeros((2, 10)), dict(pitch_offset=120), "pitch_offset"),
+        (np.zeros((2, 2)), dict(pitch_offset=2**64), "pitch_offset"),
         (np.zeros((2, 2)), dict(velocity=0), "velocity"),
+        (np.zeros((2, 2)), dict(velocity=2**64), "velocity"),
+        (np.zeros((2, 2)), dict(velocity=True), "velocity"),
         (np.zeros((2, 2)), dict(threshold=1.0), "threshold"),
+        (np.zeros((2, 2)), dict(threshold=float("nan")), "threshold"),
         (np.zeros((2, 2)), dict(steps_per_beat=1.5), "steps_per_beat"),
+        (np.zeros((2, 2)), dict(steps_per_beat=10**6), "steps_per_beat"),
+        (np.zeros((2, 2)), dict(tempo=1e-300), "tempo"),  # notes at 1e301 s
     ],
 )
 def test_pianoroll_to_notes_bad_parameters(roll, kwargs, name):
@@ -439,11 +594,58 @@ def test_pianoroll_to_notes_bad_parameters(roll, kwargs, name):
         (RICH_BYTES[:14] + b"MTrx" + RICH_BYTES[18:], "corrupt"),
         (RICH_BYTES[:12] + b"\x00\x00" + RICH_BYTES[14:], "time division"),  # ticks_per_beat = 0
         (RICH_BYTES[:12] + b"\xe7\x28" + RICH_BYTES[14:], "time division"),  # SMPTE
+        # mido reads the track count as signed: 0x8003 became -32765 tracks, and the file read as [].
+        (set_track_count(RICH_BYTES, 0x8003), "high bit"),
+        (set_track_count(WRITTEN_BYTES, 0xFFFF), "high bit"),
+        # Fewer tracks declared than stored: the last track's notes were silently dropped.
+        (set_track_count(RICH_BYTES, 2), "more track chunks follow"),
+        # FF 51 03 00 00 00: a tempo of 0 us per beat made every note 0 s long (read as []) ...
+        (zero_tempo(WRITTEN_BYTES), "tempo"),
+        # ... or, later in the file, dropped the notes after it.
+        (zero_tempo(RICH_BYTES, which=1), "tempo"),
+        # Cut exactly between two events, with the track's declared length matching: read as a prefix.
+        (cut_last_track(WRITTEN_BYTES, 1), "end-of-track"),
+        (cut_last_track(WRITTEN_BYTES, 8), "end-of-track"),
+        (cut_last_track(RICH_BYTES, 5), "end-of-track"),
+        # The declared length cut short inside a file that continues: the rest used to be ignored.
+        (cut_last_track(RICH_BYTES, 5) + RICH_BYTES[len(cut_last_track(RICH_BYTES, 5)) :], "end-of-track"),
+    ],
+    ids=[
+        "empty",
+        "text",
+        "wav",
+        "cut-40",
+        "cut-22",
+        "chunk-name",
+        "division-0",
+        "smpte",
+        "tracks-0x8003",
+        "tracks-0xffff",
+        "tracks-undercounted",
+        "tempo-0-written",
+        "tempo-0-later",
+        "cut-at-event-written-1",
+        "cut-at-event-written-8",
+        "cut-at-event-rich",
+        "short-declared-length",
     ],
 )
 def test_bad_files_raise_midi_error(tmp_path, data, match):
     with pytest.raises(MidiError, match=match):
         _read_bytes(data, str(tmp_path / "bad.mid"))
+
+
+def test_damaged_files_are_not_read_as_something_else(tmp_path):
+    """What the damaged files above used to read as: nothing, or a plausible prefix (so no error was noticed)."""
+    path = str(tmp_path / "x.mid")
+    assert len(_read_bytes(WRITTEN_BYTES, path)) == 4 and len(_read_bytes(RICH_BYTES, path)) == 4
+    # The byte surgery touched only what it says: undoing it reads the original notes again.
+    assert _read_bytes(set_track_count(set_track_count(RICH_BYTES, 0x8003), 3), path) == _read_bytes(RICH_BYTES, path)
+    cut = cut_last_track(WRITTEN_BYTES, 1)
+    assert len(cut) < len(WRITTEN_BYTES) and mido.MidiFile(file=io.BytesIO(cut)).tracks[0][-1].type == "note_off"
+    for data in (set_track_count(RICH_BYTES, 0x8003), zero_tempo(WRITTEN_BYTES), cut_last_track(WRITTEN_BYTES, 8)):
+        with pytest.raises(MidiError):
+            _read_bytes(data, path)
 
 
 def test_size_and_length_limits(tmp_path):
