@@ -86,6 +86,7 @@ __all__ = [
     "VOICES",
     "VOICE_NAMES",
     "VOICE_RANGES",
+    "VOICE_LAYOUTS",
     "DEFAULT_TEMPO",
     "PITCH_OFFSET",
     "N_PITCHES",
@@ -112,6 +113,8 @@ VOICE_NAMES = {"S": "Soprano", "A": "Alto", "T": "Tenor", "B": "Bass"}
 #: Allowed MIDI pitch range (inclusive) of each voice; a note outside rejects the piece
 #: as a "range outlier". About a third above the usual choir ranges, so only
 #: mislabelled or instrumental parts are caught.
+#: Layouts of a piano roll: all voices in one roll, or one channel per voice.
+VOICE_LAYOUTS = ("merged", "separate")
 VOICE_RANGES = {"S": (57, 84), "A": (50, 79), "T": (43, 74), "B": (33, 67)}
 #: Quarter notes per minute at which chorale notes are timed (scores carry no tempo).
 DEFAULT_TEMPO = 100.0
@@ -590,7 +593,7 @@ def _check_pianoroll_arrays(arrays: dict, params: dict):
     beats_per_bar = {"4/4": 4, "3/4": 3}[params["meter"]]
     time_steps = params["bars"] * beats_per_bar * params["steps_per_beat"]
     spec = {
-        "rolls": ("u", ("segments", time_steps, params["n_pitches"])),
+        "rolls": ("u", ("segments", time_steps, params["n_pitches"]) + ((len(VOICES),) if params["voices"] == "separate" else ())),
         "piece_ids": ("U", ("segments",)),
         "skipped": ("U", ("skipped",)),
     }
@@ -851,6 +854,7 @@ def chorale_pianoroll(
     pitch_offset: int = PITCH_OFFSET,
     n_pitches: int = N_PITCHES,
     max_steps: int = 100_000,
+    voices: str = "merged",
 ) -> np.ndarray:
     """The whole chorale as one binary piano roll, shifted by ``transpose`` semitones.
 
@@ -874,10 +878,14 @@ def chorale_pianoroll(
         Refuse a roll longer than this many steps (default 100 000; the longest chorale
         needs about 1 200 at the default grid), so bad input cannot exhaust memory.
 
+    voices : {"merged", "separate"}
+        ``"merged"``: one roll holding every voice; ``"separate"``: one channel per voice
+        S, A, T, B (each monophonic: see :mod:`musiclib.voices`).
+
     Returns
     -------
-    np.ndarray [shape=(n_steps, n_pitches), dtype=float32]
-        ``roll[step, pitch - pitch_offset]``; step 0 is the chorale's time 0.
+    np.ndarray [shape=(n_steps, n_pitches) or (n_steps, n_pitches, 4), dtype=float32]
+        ``roll[step, pitch - pitch_offset]`` (``[..., voice]`` when separate); step 0 is the chorale's time 0.
 
     Raises
     ------
@@ -892,6 +900,7 @@ def chorale_pianoroll(
     steps_per_beat = check_in_range("steps_per_beat", steps_per_beat, 1, _DATASET_MAX_STEPS_PER_BEAT, integer=True)
     transpose = check_in_range("transpose", transpose, -24, 24, integer=True)
     max_steps = check_positive_int("max_steps", max_steps)
+    check_choice("voices", voices, VOICE_LAYOUTS)
     if transpose:
         chorale = chorale.transposed(transpose)
     pitch_offset = check_in_range("pitch_offset", pitch_offset, 0, 127, integer=True)
@@ -911,14 +920,14 @@ def chorale_pianoroll(
         raise ValueError(
             f"the chorale needs {n_steps} steps at steps_per_beat={steps_per_beat}, more than max_steps={max_steps}"
         )
-    roll = np.zeros((n_steps, n_pitches), dtype=np.float32)
-    for voice in VOICES:
+    roll = np.zeros((n_steps, n_pitches, len(VOICES)), dtype=np.float32)
+    for v, voice in enumerate(VOICES):
         voice_roll = np.full(n_steps, -1)  # the sounding column of this voice at each step, -1 = rest
         for note, (on, off) in zip(chorale.voices[voice], voice_steps[voice]):
             voice_roll[on:off] = note.pitch - pitch_offset  # notes are sorted: a later note overwrites
         sounding = np.nonzero(voice_roll >= 0)[0]
-        roll[sounding, voice_roll[sounding]] = 1.0
-    return roll
+        roll[sounding, voice_roll[sounding], v] = 1.0
+    return roll if voices == "separate" else roll.max(axis=-1)
 
 
 def segment_pianoroll(
@@ -985,6 +994,7 @@ def chorale_segments(
     transpose: int = 0,
     pitch_offset: int = PITCH_OFFSET,
     n_pitches: int = N_PITCHES,
+    voices: str = "merged",
 ) -> np.ndarray:
     """Bar-aligned piano-roll segments of one chorale: ``bars`` bars, one starting every ``hop_bars`` bars.
 
@@ -999,12 +1009,13 @@ def chorale_segments(
         Time steps per quarter note, in [1, 96].
     bars, hop_bars : int
         Bars per segment and bars between segment starts, each in [1, 64].
-    transpose, pitch_offset, n_pitches
+    transpose, pitch_offset, n_pitches, voices
         As in :func:`chorale_pianoroll`.
 
     Returns
     -------
     np.ndarray [shape=(n_segments, bars * beats_per_bar * steps_per_beat, n_pitches), dtype=float32]
+        With ``voices="separate"`` a last axis of 4 voices (S, A, T, B) is added.
 
     Raises
     ------
@@ -1015,15 +1026,22 @@ def chorale_segments(
     hop_bars = check_in_range("hop_bars", hop_bars, 1, 64, integer=True)
     steps_per_beat = check_in_range("steps_per_beat", steps_per_beat, 1, _DATASET_MAX_STEPS_PER_BEAT, integer=True)
     roll = chorale_pianoroll(
-        chorale, steps_per_beat=steps_per_beat, transpose=transpose, pitch_offset=pitch_offset, n_pitches=n_pitches
+        chorale,
+        steps_per_beat=steps_per_beat,
+        transpose=transpose,
+        pitch_offset=pitch_offset,
+        n_pitches=n_pitches,
+        voices=voices,
     )
     bar_steps = int(round(chorale.beats_per_bar * steps_per_beat))
-    return segment_pianoroll(
-        roll,
+    # Voices ride along as extra columns, so one windowing serves both layouts.
+    segments = segment_pianoroll(
+        roll.reshape(len(roll), -1),
         window_steps=bars * bar_steps,
         hop_steps=hop_bars * bar_steps,
         start_step=int(round(chorale.pickup_beats * steps_per_beat)),
     )
+    return segments.reshape(segments.shape[:2] + roll.shape[1:])
 
 
 def melody_groups(chorales) -> dict:
@@ -1171,6 +1189,7 @@ def load_pianorolls(
     cache_dir=None,
     use_cache: bool = True,
     progress: bool = True,
+    voices: str = "merged",
 ):
     """Fixed-size binary piano-roll segments of the chorales of one split, ready for a GAN.
 
@@ -1211,12 +1230,15 @@ def load_pianorolls(
         As in :func:`load_chorales` (quick mode: 24 pieces unless ``limit``).
     return_pieces : bool
         If True, also return the id of the piece each segment comes from.
+    voices : {"merged", "separate"}
+        ``"merged"``: one roll per segment; ``"separate"``: one monophonic channel per voice S, A, T, B
+        (the four-voice rolls of chapters 09-12, see :mod:`musiclib.voices`). Cached separately.
 
     Returns
     -------
-    rolls : np.ndarray [shape=(n_segments, time_steps, n_pitches), dtype=float32]
+    rolls : np.ndarray [shape=(n_segments, time_steps, n_pitches) or (..., 4), dtype=float32]
         Values are exactly 0.0 or 1.0; ``rolls[i, t, p]`` = pitch ``pitch_offset + p``
-        sounds at step ``t``.
+        sounds at step ``t`` (``rolls[i, t, p, v]``: sung by voice ``VOICES[v]``, when separate).
     piece_ids : np.ndarray [shape=(n_segments,), dtype=str]
         Only with ``return_pieces=True``.
 
@@ -1241,6 +1263,7 @@ def load_pianorolls(
     pitch_offset = check_in_range("pitch_offset", pitch_offset, 0, 127, integer=True)
     n_pitches = check_in_range("n_pitches", n_pitches, 1, 128 - pitch_offset, integer=True)
     check_choice("meter", meter, KEPT_METERS)
+    check_choice("voices", voices, VOICE_LAYOUTS)
     fractions = tuple(float(f) for f in _check_fractions(fractions))
 
     sources, limit, fingerprint = _resolve_sources(sources, limit)
@@ -1258,6 +1281,7 @@ def load_pianorolls(
         "pitch_offset": pitch_offset,
         "n_pitches": n_pitches,
         "fractions": fractions,
+        "voices": voices,
     }
     path = _cache_dir(cache_dir) / f"pianorolls-{split}-{_cache_key(params)}.npz" if use_cache else None
     arrays = _load_npz(path, lambda a: _check_pianoroll_arrays(a, params)) if use_cache else None
@@ -1301,10 +1325,12 @@ def _build_pianorolls(sources, limit, params, *, cache_dir, use_cache, progress)
                 transpose=shift,
                 pitch_offset=params["pitch_offset"],
                 n_pitches=params["n_pitches"],
+                voices=params["voices"],
             )
             blocks.append(segments.astype(np.uint8))
             owners += [piece_id] * len(segments)
-    rolls = np.concatenate(blocks) if blocks else np.zeros((0, time_steps, params["n_pitches"]), dtype=np.uint8)
+    empty_shape = (0, time_steps, params["n_pitches"]) + ((len(VOICES),) if params["voices"] == "separate" else ())
+    rolls = np.concatenate(blocks) if blocks else np.zeros(empty_shape, dtype=np.uint8)
     return {
         "rolls": rolls,
         "piece_ids": np.array(owners, dtype=str),

@@ -5,6 +5,8 @@ Parses only a handful of chorales (module-scoped cache folder), so the module st
 
 from __future__ import annotations
 
+import dataclasses
+
 import io
 import re
 import shutil
@@ -505,6 +507,35 @@ def test_pianoroll_shapes_dtypes_values(splits):
         assert rolls.sum(axis=2).max() <= 4 and rolls.mean() > 0.02
 
 
+def test_separate_voices_are_monophonic_in_range_and_merge_to_the_merged_rolls(splits, cache):
+    from musiclib import voices
+
+    for split, (merged, pieces) in splits.items():
+        separate, separate_pieces = data.load_pianorolls(
+            split, limit=N_PIECES, cache_dir=cache, progress=False, return_pieces=True, voices="separate"
+        )
+        assert separate.dtype == np.float32 and separate.shape == merged.shape + (4,)
+        np.testing.assert_array_equal(separate_pieces, pieces)
+        np.testing.assert_array_equal(separate.max(axis=-1), merged)
+        assert voices.is_valid_voice_roll(separate)
+        # Every voice sings: each channel holds notes, and the soprano sits above the bass on average.
+        pitch = np.arange(data.N_PITCHES)[None, None, :, None]
+        mean_pitch = (separate * pitch).sum(axis=(0, 1, 2)) / separate.sum(axis=(0, 1, 2))
+        assert (separate.sum(axis=(0, 1, 2)) > 0).all() and list(mean_pitch) == sorted(mean_pitch, reverse=True)
+
+
+def test_separate_voices_hold_each_voices_own_notes(loaded):
+    chorale = next(c for c in loaded[0] if c.time_signature == "4/4")
+    roll = data.chorale_pianoroll(chorale, voices="separate")
+    for v, voice in enumerate(data.VOICES):
+        alone = dataclasses.replace(chorale, voices={w: (chorale.voices[w] if w == voice else []) for w in data.VOICES})
+        only = data.chorale_pianoroll(alone)
+        np.testing.assert_array_equal(roll[: len(only), :, v], only)
+        assert not roll[len(only):, :, v].any()
+    segments = data.chorale_segments(chorale, voices="separate", bars=2, hop_bars=1)
+    np.testing.assert_array_equal(segments.max(axis=-1), data.chorale_segments(chorale, bars=2, hop_bars=1))
+
+
 def test_splits_never_share_a_piece(loaded, splits):
     chorales = [c for c in loaded[0] if c.time_signature == "4/4"]
     owners = {split: set(pieces) for split, (_, pieces) in splits.items()}
@@ -610,6 +641,7 @@ def test_harmonisations_of_one_melody_share_a_split(tmp_path):
         ("pitch_offset", 26),
         ("n_pitches", 60),
         ("fractions", (0.4, 0.3, 0.3)),
+        ("voices", "separate"),
     ],
 )
 def test_every_build_parameter_is_in_the_cache_key(warm_cache, tmp_path_factory, name, value):
@@ -727,6 +759,8 @@ def test_split_pieces_wrong_types(kwargs):
         (dict(pitch_offset=2**64), "pitch_offset"),
         (dict(fractions=(0.8j, 0.1, 0.1)), "fractions"),
         (dict(fractions=(np.nan, 0.5, 0.5)), "fractions"),
+        (dict(voices="satb"), "voices"),
+        (dict(voices=4), "voices"),
     ],
 )
 def test_load_pianorolls_bad_parameters(kwargs, name, tmp_path):
