@@ -1,8 +1,7 @@
 """Generator and discriminator builders, sized for a 2-core CPU.
 
-Chapters: 08_toy_gans (MLP builders); later chapters add convolutional
-builders for piano rolls under the same naming scheme
-(``build_<architecture>_generator`` / ``build_<architecture>_discriminator``).
+Chapters: 08_toy_gans (MLP builders), 09_training_a_music_gan (convolutional builders for four-voice piano
+rolls), under one naming scheme (``build_<architecture>_generator`` / ``build_<architecture>_discriminator``).
 
 Every builder returns a plain ``keras.Model``; the MLP builders are
 :func:`musiclib.models.build_mlp` (chapter 06) with GAN-friendly defaults. Discriminators end in a linear
@@ -14,15 +13,27 @@ Wasserstein critic needs an unbounded output anyway.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import keras
+import numpy as np
 
 from .._validation import check_choice, check_positive_int
 from ..models import build_mlp
+from ..data import N_PITCHES, PITCH_OFFSET
 from .losses import _check_seed
 
-__all__ = ["build_mlp_generator", "build_mlp_discriminator", "count_parameters"]
+__all__ = [
+    "build_mlp_generator",
+    "build_mlp_discriminator",
+    "count_parameters",
+    "VoiceSoftmax",
+    "GENERATOR_NORMS",
+    "DISCRIMINATOR_NORMS",
+    "build_conv_generator",
+    "build_conv_discriminator",
+]
 
 _ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu", "gelu", "silu")
 
@@ -194,3 +205,229 @@ def count_parameters(model) -> int:
     if not isinstance(model, keras.Model):
         raise ValueError(f"model={type(model).__name__} must be a keras.Model")
     return int(sum(math.prod(w.shape) for w in model.trainable_weights))
+
+
+# --------------------------------------------------------------------------- piano-roll GANs (chapter 09)
+
+#: Normalisations the convolutional builders offer. Generator: "batch" (DCGAN), "layer" or "none".
+#: Discriminator: "layer" (per-sample, so the gradient penalty's per-sample gradients stay meaningful; the
+#: WGAN-GP paper's advice against batch norm in the critic), "spectral" (spectral normalisation of every
+#: weight, Miyato et al. 2018) or "none".
+GENERATOR_NORMS = ("batch", "layer", "none")
+DISCRIMINATOR_NORMS = ("layer", "spectral", "none")
+
+#: Largest width (channels of the widest layer) the convolutional builders accept.
+MAX_WIDTH = 4096
+
+
+@keras.saving.register_keras_serializable(package="musiclib")
+class VoiceSoftmax(keras.layers.Layer):
+    """Per-voice softmax over the pitches of the voice's range plus a rest; the rest column is dropped.
+
+    Input: logits ``(batch, time_steps, n_pitches + 1, 4)``, the last pitch row being the rest. Logits of pitches
+    outside a voice's :data:`musiclib.data.VOICE_RANGES` range are masked out before the softmax, so every voice
+    puts all its probability on in-range pitches and the rest. Output: ``(batch, time_steps, n_pitches, 4)``, the
+    pitch probabilities alone, shaped like the data; the rest probability is what they leave,
+    ``1 - sum(p)``, which :func:`musiclib.voices.decode_voices` uses. A registered layer (not a ``Lambda``), so
+    a saved generator loads in Keras safe mode.
+
+    Chapter: 09_training_a_music_gan
+    """
+
+    def __init__(self, pitch_offset=PITCH_OFFSET, n_pitches=N_PITCHES, **kwargs):
+        super().__init__(**kwargs)
+        from ..voices import voice_pitch_mask
+
+        self.pitch_offset = int(pitch_offset)
+        self.n_pitches = int(n_pitches)
+        allowed = np.concatenate([voice_pitch_mask(pitch_offset=pitch_offset, n_pitches=n_pitches),
+                                  np.ones((1, 4), dtype=bool)])
+        # A large negative number instead of -inf: exp underflows to exactly 0 and no NaN can appear in gradients.
+        self._mask = np.where(allowed, 0.0, -1e9).astype("float32")
+
+    def call(self, logits):
+        probs = keras.ops.softmax(logits + keras.ops.convert_to_tensor(self._mask, dtype=logits.dtype), axis=-2)
+        return probs[..., : self.n_pitches, :]
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-2], self.n_pitches, input_shape[-1])
+
+    def get_config(self):
+        return {**super().get_config(), "pitch_offset": self.pitch_offset, "n_pitches": self.n_pitches}
+
+
+def _initializers(seed):
+    """A factory of Glorot-uniform initialisers seeded seed, seed + 1, ... (None: unseeded)."""
+    if seed is not None:
+        seed = _check_seed("seed", seed)
+    counter = itertools.count()
+    return lambda: keras.initializers.GlorotUniform(seed=None if seed is None else seed + next(counter))
+
+
+def _norm_layer(kind, name):
+    if kind == "batch":
+        return keras.layers.BatchNormalization(name=name)
+    if kind == "layer":
+        return keras.layers.LayerNormalization(name=name)
+    return None
+
+
+def _check_roll_shape(time_steps, n_pitches, pitch_offset):
+    time_steps = check_positive_int("time_steps", time_steps, maximum=4096)
+    if time_steps % 16:
+        raise ValueError(f"time_steps={time_steps} must be a multiple of 16 (four stride-2 layers halve it)")
+    n_pitches = check_positive_int("n_pitches", n_pitches, maximum=128)
+    from ..voices import voice_pitch_mask
+
+    voice_pitch_mask(pitch_offset=pitch_offset, n_pitches=n_pitches)  # checks the voice ranges fit
+    return time_steps, n_pitches
+
+
+def build_conv_generator(
+    latent_dim=64,
+    *,
+    time_steps=64,
+    n_pitches=N_PITCHES,
+    pitch_offset=PITCH_OFFSET,
+    width=128,
+    norm="layer",
+    seed=None,
+    name="conv_generator",
+):
+    """Build a DCGAN-style generator of four-voice piano rolls, convolving over time.
+
+    ``z → Dense → (time_steps/16, width) → 4 × [norm → ReLU → UpSampling1D(2) → Conv1D(5)] → norm → ReLU →
+    Conv1D(1×1) →`` pitch-and-rest logits per voice ``→`` :class:`VoiceSoftmax`. Pitch and voice are channels,
+    time is the convolved axis: a 2-D convolution over time × pitch costs about ``n_pitches`` times more
+    arithmetic, too much for a CPU. Nearest-neighbour upsampling followed by a convolution, instead of a
+    strided transposed convolution, avoids the checkerboard pattern of uneven kernel overlap (Odena et al.,
+    2016); in a piano roll that pattern is a voice flickering between two pitches every other step. Each voice gets a categorical distribution over its own range plus a rest at every step (as
+    Coconet does), so a decoded voice can never hold two notes at once or leave its range.
+
+    Parameters
+    ----------
+    latent_dim : int
+        Size of the noise vector z, in [1, 4096].
+    time_steps : int
+        Steps per segment, a multiple of 16 (64 = four bars of sixteenths).
+    n_pitches, pitch_offset : int
+        Pitch columns of the roll and the MIDI pitch of column 0 (the data's layout).
+    width : int
+        Channels of the first convolution; later ones taper to ``width / 2``. 128 gives about 0.2 M weights.
+    norm : {"layer", "batch", "none"}
+        Normalisation after each hidden layer.
+    seed : int or None
+        Seed of the weight initialisers, in [0, 2**32 - 1].
+    name : str
+
+    Returns
+    -------
+    keras.Model
+        ``(batch, latent_dim)`` → ``(batch, time_steps, n_pitches, 4)`` pitch probabilities in [0, 1], at most 1
+        summed over each voice's pitches.
+
+    Raises
+    ------
+    ValueError
+        If a size or option is out of range.
+
+    Chapter: 09_training_a_music_gan
+
+    Examples
+    --------
+    >>> g = build_conv_generator(16, width=32, seed=0)
+    >>> g.output_shape
+    (None, 64, 64, 4)
+    """
+    latent_dim = check_positive_int("latent_dim", latent_dim, maximum=4096)
+    time_steps, n_pitches = _check_roll_shape(time_steps, n_pitches, pitch_offset)
+    width = check_positive_int("width", width, maximum=MAX_WIDTH)
+    if width < 2:
+        raise ValueError(f"width={width} must be at least 2")
+    norm = check_choice("norm", norm, GENERATOR_NORMS)
+    init = _initializers(seed)
+    z = keras.Input((latent_dim,), name="z")
+    x = keras.layers.Dense(time_steps // 16 * width, kernel_initializer=init(), name="project")(z)
+    x = keras.layers.Reshape((time_steps // 16, width), name="to_time")(x)
+    for i, channels in enumerate([width, max(width * 3 // 4, 1), max(width // 2, 1), max(width // 2, 1)]):
+        layer = _norm_layer(norm, f"norm{i}")
+        if layer is not None:
+            x = layer(x)
+        x = keras.layers.ReLU(name=f"relu{i}")(x)
+        x = keras.layers.UpSampling1D(2, name=f"upsample{i}")(x)
+        x = keras.layers.Conv1D(channels, 5, padding="same", kernel_initializer=init(), name=f"conv{i}")(x)
+    layer = _norm_layer(norm, "norm_out")
+    if layer is not None:
+        x = layer(x)
+    x = keras.layers.ReLU(name="relu_out")(x)
+    x = keras.layers.Conv1D(4 * (n_pitches + 1), 1, kernel_initializer=init(), name="logits")(x)
+    x = keras.layers.Reshape((time_steps, 4, n_pitches + 1), name="per_voice")(x)
+    x = keras.layers.Permute((1, 3, 2), name="pitch_axis")(x)
+    out = VoiceSoftmax(pitch_offset, n_pitches, name="voice_softmax")(x)
+    return keras.Model(z, out, name=name)
+
+
+def build_conv_discriminator(
+    *,
+    time_steps=64,
+    n_pitches=N_PITCHES,
+    width=64,
+    norm="layer",
+    seed=None,
+    name="conv_discriminator",
+):
+    """Build a DCGAN-style discriminator (critic) of four-voice piano rolls; it outputs one logit per roll.
+
+    ``(time_steps, n_pitches, 4) → (time_steps, 4·n_pitches) → 4 × [Conv1D(stride 2) → norm → LeakyReLU(0.2)] →
+    Dense(1)``. No sigmoid: the losses in :mod:`musiclib.gan.losses` take logits, and a Wasserstein critic is
+    unbounded.
+
+    Parameters
+    ----------
+    time_steps, n_pitches : int
+        The roll's layout (``time_steps`` a multiple of 16).
+    width : int
+        Channels of the first convolution, doubled after it. 64 gives about 0.23 M weights.
+    norm : {"layer", "spectral", "none"}
+        ``"layer"``: layer normalisation (works with a gradient penalty, unlike batch norm, which mixes samples);
+        ``"spectral"``: spectral normalisation of every kernel (a Lipschitz bound without a penalty).
+    seed : int or None
+        Seed of the weight initialisers.
+    name : str
+
+    Returns
+    -------
+    keras.Model
+        ``(batch, time_steps, n_pitches, 4)`` → ``(batch, 1)`` logits.
+
+    Chapter: 09_training_a_music_gan
+
+    Examples
+    --------
+    >>> d = build_conv_discriminator(width=16, seed=0)
+    >>> d.output_shape
+    (None, 1)
+    """
+    time_steps = check_positive_int("time_steps", time_steps, maximum=4096)
+    if time_steps % 16:
+        raise ValueError(f"time_steps={time_steps} must be a multiple of 16 (four stride-2 layers halve it)")
+    n_pitches = check_positive_int("n_pitches", n_pitches, maximum=128)
+    width = check_positive_int("width", width, maximum=MAX_WIDTH)
+    norm = check_choice("norm", norm, DISCRIMINATOR_NORMS)
+    init = _initializers(seed)
+    roll = keras.Input((time_steps, n_pitches, 4), name="roll")
+    x = keras.layers.Reshape((time_steps, n_pitches * 4), name="to_time")(roll)
+    for i, channels in enumerate([width, 2 * width, 2 * width, 2 * width]):
+        conv = keras.layers.Conv1D(channels, 4, strides=2, padding="same", kernel_initializer=init(),
+                                   name=f"down{i}")
+        if norm == "spectral":
+            conv = keras.layers.SpectralNormalization(conv, name=f"sn_down{i}")
+        x = conv(x)
+        if norm == "layer" and i > 0:
+            x = keras.layers.LayerNormalization(name=f"norm{i}")(x)
+        x = keras.layers.LeakyReLU(0.2, name=f"lrelu{i}")(x)
+    x = keras.layers.Flatten(name="flatten")(x)
+    dense = keras.layers.Dense(1, kernel_initializer=init(), name="logit")
+    if norm == "spectral":
+        dense = keras.layers.SpectralNormalization(dense, name="sn_logit")
+    return keras.Model(roll, dense(x), name=name)
