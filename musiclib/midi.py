@@ -433,30 +433,35 @@ def write_midi(
     ticks_per_beat: int = 480,
     channel: int = 0,
 ) -> None:
-    """Write notes to a type-0 standard MIDI file (one track, one channel, one tempo).
+    """Write notes to a standard MIDI file: one track (type 0), or one track per voice (type 1).
 
     Times in seconds become ticks at ``tempo``: ``tick = round(seconds / seconds_per_tick)``
     with ``seconds_per_tick = us_per_beat / (1e6 * ticks_per_beat)`` and
     ``us_per_beat = round(6e7 / tempo)`` (MIDI stores tempo as integer microseconds per
     quarter note). Notes on the tick grid therefore read back exactly, to the tick.
 
-    Chapter: 03_symbolic_music_data
+    A dict ``{"S": notes, "A": notes, ...}`` writes a type-1 file with one named track per entry, each on
+    its own channel (0, 1, 2, ...; the drum channel 9 is skipped), so a player or DAW shows and voices them
+    separately (chapter 09 writes the four generated voices this way).
+
+    Chapter: 03_symbolic_music_data (one track), 09_training_a_music_gan (one track per voice)
 
     Parameters
     ----------
-    notes : iterable of Note
-        Notes in seconds (any order).
+    notes : iterable of Note, or dict of str to iterable of Note
+        Notes in seconds (any order); a dict of 1 to 16 named tracks.
     path : str or os.PathLike
         Output file, overwritten.
     tempo : float
         Quarter notes per minute (bpm), in (0, 60e6]; only sets the tick grid, the
         notes keep their times in seconds.
-    program : int
-        General MIDI instrument in [0, 127] (0 = acoustic grand piano, 52 = choir aahs).
+    program : int or dict of str to int
+        General MIDI instrument in [0, 127] (0 = acoustic grand piano, 52 = choir aahs); a dict
+        gives each track its own (same keys as ``notes``).
     ticks_per_beat : int
         Ticks per quarter note in [1, 32767] (480 is common).
     channel : int
-        MIDI channel in [0, 15] (9 is the drum channel in General MIDI).
+        MIDI channel in [0, 15] (9 is the drum channel in General MIDI); single track only.
 
     Raises
     ------
@@ -482,12 +487,44 @@ def write_midi(
     import mido
 
     tempo = check_in_range("tempo", tempo, *_TEMPO_RANGE)
-    program = check_in_range("program", program, 0, 127, integer=True)
     ticks_per_beat = check_in_range("ticks_per_beat", ticks_per_beat, 1, 32767, integer=True)
     channel = check_in_range("channel", channel, 0, 15, integer=True)
-    notes = _note_list(notes)
+    if isinstance(notes, dict):
+        if not notes or len(notes) > 16 or not all(isinstance(name, str) for name in notes):
+            raise ValueError("notes as a dict must map 1 to 16 track names (str) to lists of notes")
+        tracks = {name: _note_list(part) for name, part in notes.items()}
+        if isinstance(program, dict):
+            if set(program) != set(tracks):
+                raise ValueError(f"program as a dict must name the same tracks as notes: {sorted(tracks)}")
+            programs = {name: check_in_range("program", program[name], 0, 127, integer=True) for name in tracks}
+        else:
+            programs = dict.fromkeys(tracks, check_in_range("program", program, 0, 127, integer=True))
+    else:
+        tracks = {None: _note_list(notes)}
+        programs = {None: check_in_range("program", program, 0, 127, integer=True)}
     us_per_beat = min(_tempo_to_us(tempo), 0xFFFFFF)  # three bytes in the file
     sec_per_tick = us_per_beat / (1e6 * ticks_per_beat)
+
+    midi_file = mido.MidiFile(type=0 if None in tracks else 1, ticks_per_beat=ticks_per_beat)
+    # Channels: one per track, skipping the General MIDI drum channel 9.
+    channels = [c for c in range(16) if c != 9] if len(tracks) > 1 else [channel]
+    for index, (name, part) in enumerate(tracks.items()):
+        track = mido.MidiTrack()
+        if name is not None:
+            track.append(mido.MetaMessage("track_name", name=name, time=0))
+        if index == 0:
+            track.append(mido.MetaMessage("set_tempo", tempo=us_per_beat, time=0))
+        ch = channels[index]
+        track.append(mido.Message("program_change", channel=ch, program=programs[name], time=0))
+        _append_note_events(track, part, channel=ch, sec_per_tick=sec_per_tick, tempo=tempo, ticks_per_beat=ticks_per_beat)
+        track.append(mido.MetaMessage("end_of_track", time=0))
+        midi_file.tracks.append(track)
+    midi_file.save(os.fspath(path))
+
+
+def _append_note_events(track, notes, *, channel, sec_per_tick, tempo, ticks_per_beat):
+    """Append note-on/off messages of ``notes`` to a mido track (delta times in ticks)."""
+    import mido
 
     spans = sorted(
         (note.pitch, int(round(note.start / sec_per_tick)), int(round(note.end / sec_per_tick)), note.velocity)
@@ -504,10 +541,6 @@ def write_midi(
         events.append((on, 1, pitch, mido.Message("note_on", channel=channel, note=pitch, velocity=velocity)))
         events.append((off, 0, pitch, mido.Message("note_off", channel=channel, note=pitch, velocity=0)))
     events.sort(key=lambda e: e[:3])
-
-    track = mido.MidiTrack()
-    track.append(mido.MetaMessage("set_tempo", tempo=us_per_beat, time=0))
-    track.append(mido.Message("program_change", channel=channel, program=program, time=0))
     now = 0
     for tick, _, _, msg in events:
         if tick - now > _MAX_DELTA_TICKS:
@@ -518,10 +551,6 @@ def write_midi(
             )
         track.append(msg.copy(time=tick - now))
         now = tick
-    track.append(mido.MetaMessage("end_of_track", time=0))
-    midi_file = mido.MidiFile(type=0, ticks_per_beat=ticks_per_beat)
-    midi_file.tracks.append(track)
-    midi_file.save(os.fspath(path))
 
 
 # --------------------------------------------------------------------------- piano rolls

@@ -14,6 +14,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from musiclib import midi
+
 from musiclib.midi import (
     DEFAULT_MAX_BYTES,
     MidiError,
@@ -709,3 +711,38 @@ def test_fuzz_read_midi_only_raises_midi_error(data, scratch_path):
     event("read fine")
     assert notes == sorted(notes)
     assert all(isinstance(n, Note) and n.end <= 600.0 for n in notes)
+
+
+def test_write_midi_one_track_per_voice(tmp_path):
+    import mido
+
+    parts = {
+        "S": [Note(72, 0.0, 0.5), Note(74, 0.5, 1.0)],
+        "A": [Note(67, 0.0, 1.0)],
+        "T": [Note(64, 0.0, 1.0)],
+        "B": [Note(48, 0.0, 1.0, velocity=60)],
+    }
+    path = tmp_path / "satb.mid"
+    midi.write_midi(parts, path, tempo=120, program={"S": 52, "A": 52, "T": 52, "B": 32})
+    file = mido.MidiFile(path)
+    assert file.type == 1 and len(file.tracks) == 4
+    for (name, notes), track, channel in zip(parts.items(), file.tracks, (0, 1, 2, 3)):
+        assert track.name == name
+        ons = [m for m in track if m.type == "note_on" and m.velocity > 0]
+        assert [m.note for m in ons] == [n.pitch for n in notes] and {m.channel for m in ons} == {channel}
+        assert [m.program for m in track if m.type == "program_change"] == [32 if name == "B" else 52]
+    back = midi.read_midi(path)
+    assert sorted((n.pitch, n.start, n.end, n.velocity) for n in back) == sorted(
+        (n.pitch, n.start, n.end, n.velocity) for part in parts.values() for n in part
+    )
+
+
+@pytest.mark.parametrize(("notes", "kwargs", "match"), [
+    ({}, {}, "1 to 16"),
+    ({1: []}, {}, "track names"),
+    ({"S": [], "A": []}, {"program": {"S": 1}}, "same tracks"),
+    ({"S": []}, {"program": {"S": 300}}, "program"),
+])
+def test_write_midi_tracks_bad_input(tmp_path, notes, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        midi.write_midi(notes, tmp_path / "x.mid", **kwargs)
