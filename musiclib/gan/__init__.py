@@ -25,7 +25,16 @@ import importlib
 
 from . import losses, models, trainer
 from .losses import LOSS_KINDS, discriminator_loss, generator_loss, gradient_penalty
-from .models import build_mlp_discriminator, build_mlp_generator, count_parameters
+from .models import (
+    DISCRIMINATOR_NORMS,
+    GENERATOR_NORMS,
+    VoiceSoftmax,
+    build_conv_discriminator,
+    build_conv_generator,
+    build_mlp_discriminator,
+    build_mlp_generator,
+    count_parameters,
+)
 from .trainer import (
     GAN,
     CheckpointError,
@@ -49,6 +58,11 @@ __all__ = [
     "build_mlp_generator",
     "build_mlp_discriminator",
     "count_parameters",
+    "VoiceSoftmax",
+    "GENERATOR_NORMS",
+    "DISCRIMINATOR_NORMS",
+    "build_conv_generator",
+    "build_conv_discriminator",
     # trainer and callbacks
     "GAN",
     "SampleMonitor",

@@ -234,26 +234,35 @@ class VoiceSoftmax(keras.layers.Layer):
     Chapter: 09_training_a_music_gan
     """
 
-    def __init__(self, pitch_offset=PITCH_OFFSET, n_pitches=N_PITCHES, **kwargs):
+    def __init__(self, pitch_offset=PITCH_OFFSET, n_pitches=N_PITCHES, straight_through=False, **kwargs):
         super().__init__(**kwargs)
         from ..voices import voice_pitch_mask
 
         self.pitch_offset = int(pitch_offset)
         self.n_pitches = int(n_pitches)
+        self.straight_through = bool(straight_through)
         allowed = np.concatenate([voice_pitch_mask(pitch_offset=pitch_offset, n_pitches=n_pitches),
                                   np.ones((1, 4), dtype=bool)])
         # A large negative number instead of -inf: exp underflows to exactly 0 and no NaN can appear in gradients.
         self._mask = np.where(allowed, 0.0, -1e9).astype("float32")
 
-    def call(self, logits):
+    def call(self, logits, training=None):
         probs = keras.ops.softmax(logits + keras.ops.convert_to_tensor(self._mask, dtype=logits.dtype), axis=-2)
+        if self.straight_through and training:
+            # Forward: the one-hot choice (exactly what decoding keeps, shaped like real data); backward: the
+            # softmax's gradient (a straight-through estimator, as BinaryMuseGAN's deterministic binary neurons).
+            choice = keras.ops.argmax(probs, axis=-2)  # (..., time_steps, 4)
+            # TensorFlow's one_hot takes no negative axis below -1: name the pitch axis from the front.
+            hard = keras.ops.one_hot(choice, self.n_pitches + 1, axis=len(probs.shape) - 2, dtype=probs.dtype)
+            probs = probs + keras.ops.stop_gradient(hard - probs)
         return probs[..., : self.n_pitches, :]
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-2], self.n_pitches, input_shape[-1])
 
     def get_config(self):
-        return {**super().get_config(), "pitch_offset": self.pitch_offset, "n_pitches": self.n_pitches}
+        return {**super().get_config(), "pitch_offset": self.pitch_offset, "n_pitches": self.n_pitches,
+                "straight_through": self.straight_through}
 
 
 def _initializers(seed):
@@ -291,13 +300,15 @@ def build_conv_generator(
     pitch_offset=PITCH_OFFSET,
     width=128,
     norm="layer",
+    straight_through=True,
     seed=None,
     name="conv_generator",
 ):
     """Build a DCGAN-style generator of four-voice piano rolls, convolving over time.
 
-    ``z → Dense → (time_steps/16, width) → 4 × [norm → ReLU → UpSampling1D(2) → Conv1D(5)] → norm → ReLU →
-    Conv1D(1×1) →`` pitch-and-rest logits per voice ``→`` :class:`VoiceSoftmax`. Pitch and voice are channels,
+    ``z → Dense → (time_steps/16, width) → 3 × [norm → ReLU → UpSampling1D(2) → Conv1D(5)]`` gives one feature
+    vector per eighth note; pitch-and-rest logits per voice come from them (held for two steps) plus a
+    sixteenth-level correction that is zero at the start, then :class:`VoiceSoftmax`. Pitch and voice are channels,
     time is the convolved axis: a 2-D convolution over time × pitch costs about ``n_pitches`` times more
     arithmetic, too much for a CPU. Nearest-neighbour upsampling followed by a convolution, instead of a
     strided transposed convolution, avoids the checkerboard pattern of uneven kernel overlap (Odena et al.,
@@ -316,6 +327,11 @@ def build_conv_generator(
         Channels of the first convolution; later ones taper to ``width / 2``. 128 gives about 0.2 M weights.
     norm : {"layer", "batch", "none"}
         Normalisation after each hidden layer.
+    straight_through : bool
+        True (default): in training, output the decoded one-hot choice per voice and step (a rest is all
+        zeros), so the discriminator sees rolls exactly like real ones, while gradients flow through the
+        softmax (straight-through estimator); in inference, output the probabilities (their argmax decoding is
+        that same choice). False: always output the probabilities.
     seed : int or None
         Seed of the weight initialisers, in [0, 2**32 - 1].
     name : str
@@ -323,8 +339,8 @@ def build_conv_generator(
     Returns
     -------
     keras.Model
-        ``(batch, latent_dim)`` → ``(batch, time_steps, n_pitches, 4)`` pitch probabilities in [0, 1], at most 1
-        summed over each voice's pitches.
+        ``(batch, latent_dim)`` → ``(batch, time_steps, n_pitches, 4)`` pitch probabilities in [0, 1] summing
+        to at most 1 over each voice's pitches (in training with ``straight_through``: their one-hot choice).
 
     Raises
     ------
@@ -349,21 +365,34 @@ def build_conv_generator(
     z = keras.Input((latent_dim,), name="z")
     x = keras.layers.Dense(time_steps // 16 * width, kernel_initializer=init(), name="project")(z)
     x = keras.layers.Reshape((time_steps // 16, width), name="to_time")(x)
-    for i, channels in enumerate([width, max(width * 3 // 4, 1), max(width // 2, 1), max(width // 2, 1)]):
+    for i, channels in enumerate([width, max(width * 3 // 4, 1), max(width // 2, 1)]):
         layer = _norm_layer(norm, f"norm{i}")
         if layer is not None:
             x = layer(x)
         x = keras.layers.ReLU(name=f"relu{i}")(x)
         x = keras.layers.UpSampling1D(2, name=f"upsample{i}")(x)
         x = keras.layers.Conv1D(channels, 5, padding="same", kernel_initializer=init(), name=f"conv{i}")(x)
+    layer = _norm_layer(norm, "norm3")
+    if layer is not None:
+        x = layer(x)
+    eighths = keras.layers.ReLU(name="relu3")(x)  # (time_steps / 2, channels): one vector per eighth note
+    n_logits = 4 * (n_pitches + 1)
+    # Coarse logits per eighth note, each held for two sixteenth steps ...
+    coarse = keras.layers.Conv1D(n_logits, 1, kernel_initializer=init(), name="eighth_logits")(eighths)
+    coarse = keras.layers.UpSampling1D(2, name="hold")(coarse)
+    # ... plus a sixteenth-level correction that starts at exactly zero, so training begins without the
+    # one-step flicker that fragments notes and adds sixteenths only where the discriminator asks for them.
+    x = keras.layers.UpSampling1D(2, name="upsample3")(eighths)
+    x = keras.layers.Conv1D(max(width // 2, 1), 5, padding="same", kernel_initializer=init(), name="conv3")(x)
     layer = _norm_layer(norm, "norm_out")
     if layer is not None:
         x = layer(x)
     x = keras.layers.ReLU(name="relu_out")(x)
-    x = keras.layers.Conv1D(4 * (n_pitches + 1), 1, kernel_initializer=init(), name="logits")(x)
+    fine = keras.layers.Conv1D(n_logits, 1, kernel_initializer="zeros", name="sixteenth_logits")(x)
+    x = keras.layers.Add(name="logits")([coarse, fine])
     x = keras.layers.Reshape((time_steps, 4, n_pitches + 1), name="per_voice")(x)
     x = keras.layers.Permute((1, 3, 2), name="pitch_axis")(x)
-    out = VoiceSoftmax(pitch_offset, n_pitches, name="voice_softmax")(x)
+    out = VoiceSoftmax(pitch_offset, n_pitches, straight_through=straight_through, name="voice_softmax")(x)
     return keras.Model(z, out, name=name)
 
 

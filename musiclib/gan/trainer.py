@@ -339,6 +339,9 @@ class GAN(keras.Model):
         self.d_optimizer = None
         self.g_optimizer = None
         self._trackers = []
+        # The GAN has no weights of its own, and G and D are built networks; saying so spares Keras a symbolic
+        # build through `call` (which a GAN does not have) when fit runs under a tf.distribute strategy.
+        self.built = True
 
     def compile(self, d_optimizer, g_optimizer, *, loss_kind="nonsaturating", gp_weight=0.0, d_steps=1, **kwargs):
         """Choose the optimizers, the loss kind and the critic schedule.
@@ -403,30 +406,43 @@ class GAN(keras.Model):
     def train_step(self, data):
         if self.d_optimizer is None:
             raise ValueError("GAN.compile(d_optimizer, g_optimizer, ...) must be called before fit")
-        real = data[0] if isinstance(data, (tuple, list)) else data
+        real, labels, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+        if labels is not None or sample_weight is not None:
+            # Dropping them silently would train an unconditional model on data meant to condition it.
+            raise ValueError(
+                "GAN.fit got labels (or sample weights) with the data: this GAN is unconditional and would ignore "
+                "them; pass the samples alone, fit(x), or use a conditional GAN"
+            )
         real = tf.cast(real, self.discriminator.compute_dtype)
         batch_size = tf.shape(real)[0]
         d_vars = self.discriminator.trainable_weights
         g_vars = self.generator.trainable_weights
+        # Under a tf.distribute strategy each replica sees its share of the batch and the optimizers sum the
+        # replicas' gradients, so each replica's mean loss is divided by their number (1 without a strategy).
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
 
         for _ in range(self.d_steps):
             # G(z) outside the tape: this update must not reach G's weights.
             fake = self.generator(self._noise(batch_size), training=True)
             with tf.GradientTape() as d_tape:
-                real_logits = self.discriminator(real, training=True)
-                fake_logits = self.discriminator(fake, training=True)
+                # One discriminator pass over real and fake together (every layer of our discriminators is
+                # per-sample, so this equals two passes, at about half the per-call overhead).
+                logits = self.discriminator(tf.concat([real, tf.cast(fake, real.dtype)], axis=0), training=True)
+                real_logits, fake_logits = logits[:batch_size], logits[batch_size:]
                 d_loss = discriminator_loss(real_logits, fake_logits, kind=self.loss_kind)
                 d_total = d_loss
                 if self.gp_weight > 0:
                     gp = gradient_penalty(self.discriminator, real, fake, weight=self.gp_weight, seed=self.seed_generator)
                     d_total = d_loss + gp
-            d_grads = d_tape.gradient(d_total, d_vars)
+                d_scaled = d_total / replicas
+            d_grads = d_tape.gradient(d_scaled, d_vars)
             self.d_optimizer.apply_gradients(zip(d_grads, d_vars))
 
         with tf.GradientTape() as g_tape:
             fake_logits = self.discriminator(self.generator(self._noise(batch_size), training=True), training=True)
             g_loss = generator_loss(fake_logits, kind=self.loss_kind)
-        g_grads = g_tape.gradient(g_loss, g_vars)
+            g_scaled = g_loss / replicas
+        g_grads = g_tape.gradient(g_scaled, g_vars)
         self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
 
         self.loss_tracker.update_state(d_total + g_loss)
@@ -552,7 +568,7 @@ class GAN(keras.Model):
             groups["g_optimizer"] = self.g_optimizer.variables
         return groups
 
-    def save_state(self, path, *, epoch) -> Path:
+    def save_state(self, path, *, epoch, extra=None) -> Path:
         """Save everything needed to resume training to one ``.npz`` file.
 
         Stores the generator and discriminator weights, both optimizers'
@@ -574,6 +590,10 @@ class GAN(keras.Model):
         epoch : int, keyword-only
             Number of epochs completed, in [0, 2**63 - 1]; :meth:`load_state`
             returns it, to pass as ``fit(initial_epoch=...)``.
+        extra : dict or None, keyword-only
+            Small values saved alongside (``str``, ``int``, ``float`` or arrays), e.g.
+            the step inside the epoch and the run's JSON config; read back with
+            ``load_state(path, return_extra=True)``.
 
         Returns
         -------
@@ -597,6 +617,14 @@ class GAN(keras.Model):
         if path.suffix != ".npz":
             path = path.with_name(path.name + ".npz")
         arrays = {"epoch": np.array(epoch, dtype=np.int64), "loss_kind": np.array(self.loss_kind)}
+        if extra is not None:
+            if not isinstance(extra, dict) or not all(isinstance(k, str) and "/" not in k for k in extra):
+                raise ValueError("extra must be a dict with string keys without '/'")
+            for key, value in extra.items():
+                value = np.asarray(value)
+                if value.dtype.kind not in "biufU":
+                    raise ValueError(f"extra[{key!r}] must be a string, a number or an array of them, got dtype {value.dtype}")
+                arrays[f"extra/{key}"] = value
         for group, variables in self._state_groups().items():
             for i, var in enumerate(variables):
                 value = np.asarray(var.numpy())
@@ -611,7 +639,7 @@ class GAN(keras.Model):
         _atomic_savez(path, arrays)
         return path
 
-    def load_state(self, path) -> int:
+    def load_state(self, path, *, return_extra=False):
         """Restore a state saved by :meth:`save_state` and return its epoch.
 
         The GAN must be built and compiled as the saved one (same
@@ -630,11 +658,16 @@ class GAN(keras.Model):
         path : str or Path
             A file written by :meth:`save_state` (``.npz`` may be left out).
 
+        return_extra : bool, keyword-only
+            Also return the ``extra`` dict given to :meth:`save_state`.
+
         Returns
         -------
         int
             Epochs completed when the state was saved; continue with
             ``gan.fit(x, epochs=total, initial_epoch=epoch)``.
+        dict
+            Only with ``return_extra=True``: the saved extras (NumPy scalars or arrays).
 
         Raises
         ------
@@ -699,6 +732,9 @@ class GAN(keras.Model):
                 plan.append((var, value))
         for var, value in plan:
             var.assign(value)
+        if return_extra:
+            extra = {key.split("/", 1)[1]: value for key, value in data.items() if key.startswith("extra/")}
+            return epoch, {k: (v.item() if v.shape == () else v) for k, v in extra.items()}
         return epoch
 
 

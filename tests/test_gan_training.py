@@ -1,0 +1,269 @@
+"""musiclib.gan.training and the command line: configs, exact resume after a kill, run folders, strategies."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+from musiclib import voices
+from musiclib.gan import training
+from musiclib.gan.trainer import CheckpointError, TrainingDivergedError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def tiny_config(**overrides):
+    config = training.make_config("quick", loss="wgan-gp", epochs=2, checkpoint_every=3, batch_size=8, **overrides)
+    config["generator"]["kwargs"]["width"] = 8
+    config["discriminator"]["kwargs"]["width"] = 4
+    config["latent_dim"] = 8
+    config["d_steps"] = 2
+    return config
+
+
+def tiny_data(n=40, seed=0):
+    rng = np.random.default_rng(seed)
+    probs = rng.dirichlet(np.full(65, 0.05), size=(n, 64, 4)).astype(np.float32)
+    return voices.decode_voices(np.moveaxis(probs[..., :64], -1, -2))
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory):
+    out = tmp_path_factory.mktemp("runs") / "straight"
+    gan = training.train(tiny_config(), tiny_data(), out, progress=False, verbose=False)
+    return out, [w.copy() for w in gan.generator.get_weights() + gan.discriminator.get_weights()], gan.history_rows
+
+
+def _weights(gan):
+    return gan.generator.get_weights() + gan.discriminator.get_weights()
+
+
+def test_make_config_presets_and_bad_keys():
+    full = training.make_config("full")
+    assert full["loss_kind"] == "wasserstein" and full["gp_weight"] == 10.0 and full["d_steps"] == 5
+    assert full["data"]["voices"] == "separate" and json.loads(json.dumps(full)) == full
+    quick = training.make_config("quick", loss="hinge", seed=3)
+    assert quick["loss_kind"] == "hinge" and quick["generator"]["kwargs"]["seed"] == 3
+    with pytest.raises(ValueError, match="preset"):
+        training.make_config("huge")
+    with pytest.raises(ValueError, match="loss"):
+        training.make_config("quick", loss="wgan")
+    with pytest.raises(ValueError, match="unknown config key"):
+        training.make_config("quick", epochz=3)
+    with pytest.raises(ValueError, match="checkpoint_every"):
+        training.make_config("quick", checkpoint_every=5, steps_per_execution=2)
+    with pytest.raises(ValueError, match="seed"):
+        training.make_config("quick", seed=-1)
+
+
+def test_run_folder_holds_everything_and_rebuilds_alone(uninterrupted):
+    out, weights, rows = uninterrupted
+    assert {"run.json", "checkpoint.npz", "log.csv", "generator.keras", "samples"} <= {p.name for p in out.iterdir()}
+    assert len(rows) == 2 and all(np.isfinite(r["d_loss"]) and np.isfinite(r["g_loss"]) for r in rows)
+    assert {"voices_sounding", "pitch_classes_per_bar", "in_scale_rate", "sixteenth_share"} <= set(rows[-1])
+    log = (out / "log.csv").read_text().splitlines()
+    assert len(log) == 3 and log[0].startswith("epoch,step,seconds,d_loss")
+    for source in (out, out / "checkpoint.npz", out / "generator.keras"):
+        generator, config = training.load_run(source)
+        assert config == tiny_config()
+        for a, b in zip(generator.get_weights(), weights):
+            np.testing.assert_array_equal(a, b)
+    generator, _ = training.load_run(out / "generator.keras")
+    probs, rolls = training.generate_rolls(generator, 3, seed=1)
+    assert probs.shape == rolls.shape == (3, 64, 64, 4) and voices.is_valid_voice_roll(rolls)
+
+
+def _killer_script(out, kill_at_step, during_write):
+    return textwrap.dedent(f"""
+        import os, signal, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        import keras
+        from musiclib.gan import training, trainer
+        from test_gan_training import tiny_config, tiny_data
+        if {during_write!r}:
+            original = trainer._write_npz
+            calls = []
+            def dying_write(file, arrays):
+                calls.append(1)
+                if len(calls) == 2:  # the second checkpoint: die with half the file written
+                    file.write(b"PK\\x03\\x04" + bytes(1000))
+                    file.flush()
+                    os.kill(os.getpid(), signal.SIGKILL)
+                original(file, arrays)
+            trainer._write_npz = dying_write
+        class Kill(keras.callbacks.Callback):
+            steps = 0
+            def on_train_batch_end(self, batch, logs=None):
+                Kill.steps += 1
+                if Kill.steps == {kill_at_step}:
+                    os.kill(os.getpid(), signal.SIGKILL)
+        training.train(tiny_config(), tiny_data(), {str(out)!r}, callbacks=[Kill()], progress=False, verbose=False)
+    """)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("during_write", [False, True], ids=["between-steps", "during-checkpoint-write"])
+def test_resume_after_sigkill_ends_with_the_uninterrupted_weights(uninterrupted, tmp_path, during_write, capsys):
+    _, weights, rows = uninterrupted
+    out = tmp_path / "killed"
+    script = tmp_path / "kill.py"
+    script.write_text(_killer_script(out, kill_at_step=7, during_write=during_write))
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    result = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == -signal.SIGKILL, result.stderr[-2000:]
+    assert (out / "checkpoint.npz").exists()
+    if during_write:
+        assert any(p.name.endswith(".tmp") for p in out.iterdir()), "the killed write left its temporary file"
+    gan = training.train(tiny_config(), tiny_data(), out, resume=True, progress=False)
+    assert "resuming at epoch" in capsys.readouterr().out
+    for a, b in zip(_weights(gan), weights):
+        np.testing.assert_array_equal(a, b)
+    assert not any(p.name.endswith(".tmp") for p in out.iterdir())
+    assert len((out / "log.csv").read_text().splitlines()) == 1 + len(rows)
+
+
+def test_folder_with_other_files_is_refused_and_untouched(tmp_path):
+    (tmp_path / "thesis.tex").write_text("mine")
+    with pytest.raises(training.RunFolderError, match="not a musiclib run"):
+        training.train(tiny_config(), tiny_data(), tmp_path, progress=False, verbose=False)
+    assert [p.name for p in tmp_path.iterdir()] == ["thesis.tex"]
+
+
+def test_existing_run_needs_resume_and_another_model_is_refused(uninterrupted, tmp_path):
+    import shutil
+
+    out, _, _ = uninterrupted
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    before = {p.name: p.stat().st_mtime_ns for p in copy.iterdir()}
+    with pytest.raises(training.RunFolderError, match="resume"):
+        training.train(tiny_config(), tiny_data(), copy, progress=False, verbose=False)
+    wider = tiny_config()
+    wider["generator"]["kwargs"]["width"] = 16
+    with pytest.raises(CheckpointError):
+        training.train(wider, tiny_data(), copy, resume=True, progress=False, verbose=False)
+    assert {p.name: p.stat().st_mtime_ns for p in copy.iterdir()} == before
+
+
+@pytest.mark.parametrize(("data", "match"), [
+    (np.zeros((40, 64, 64, 3), np.float32), "shape"),
+    (np.full((40, 64, 64, 4), np.nan, np.float32), "x"),
+    (np.zeros((4, 64, 64, 4), np.float32), "fewer than one batch"),
+    (np.zeros((40, 64, 64, 4), np.complex64), "x"),
+    ("rolls", "x"),
+])
+def test_malformed_data_is_refused_before_anything_is_written(tmp_path, data, match):
+    out = tmp_path / "run"
+    with pytest.raises((ValueError, TypeError), match=match):
+        training.train(tiny_config(), data, out, progress=False, verbose=False)
+    assert not out.exists()
+
+
+def test_a_diverging_run_stops_clearly_and_keeps_the_last_good_checkpoint(tmp_path):
+    class Poison(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if batch == 3:  # after the checkpoint at step 3
+                weights = self.model.generator.get_weights()
+                weights[0][:] = np.nan
+                self.model.generator.set_weights(weights)
+
+    out = tmp_path / "run"
+    with pytest.raises(TrainingDivergedError):
+        training.train(tiny_config(), tiny_data(), out, callbacks=[Poison()], progress=False, verbose=False)
+    generator, _ = training.load_run(out / "checkpoint.npz")
+    assert all(np.isfinite(w).all() for w in generator.get_weights())
+
+
+def test_unconditional_gan_refuses_labels(tmp_path):
+    gan = training.build_gan(tiny_config())
+    x = tiny_data(16)
+    with pytest.raises(ValueError, match="labels"):
+        gan.fit(x, np.zeros(16), batch_size=8, epochs=1, verbose=0)
+
+
+def test_mirrored_strategy_gives_the_same_losses_on_one_device(uninterrupted, tmp_path):
+    import tensorflow as tf
+
+    _, weights, rows = uninterrupted
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
+    assert strategy.num_replicas_in_sync == 1
+    gan = training.train(tiny_config(), tiny_data(), tmp_path / "mirrored", strategy=strategy, progress=False, verbose=False)
+    for got, want in zip(gan.history_rows, rows):
+        for key in ("d_loss", "g_loss", "gp"):
+            assert got[key] == pytest.approx(want[key], rel=1e-5, abs=1e-6)
+    for a, b in zip(_weights(gan), weights):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6 * max(1.0, float(np.abs(b).max())))
+
+
+def test_strategy_names():
+    import tensorflow as tf
+
+    assert training.get_strategy(None) is tf.distribute.get_strategy()
+    with pytest.raises(ValueError, match="strategy"):
+        training.get_strategy("tpu")
+    if "TF_CONFIG" not in os.environ:
+        with pytest.raises(ValueError, match="TF_CONFIG"):
+            training.get_strategy("multiworker")
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def _cli(*args, timeout=300):
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    return subprocess.run([sys.executable, "-m", "musiclib", *args], capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT)
+
+
+@pytest.mark.parametrize("command", [[], ["train"], ["generate"]])
+def test_cli_help_explains_every_option(command):
+    result = _cli(*command, "--help")
+    assert result.returncode == 0
+    for option in {"train": ["--config", "--loss", "--out", "--epochs", "--resume", "--seed", "--strategy"],
+                   "generate": ["--checkpoint", "--n", "--out", "--seed", "--renderer"]}.get(command[0] if command else "", ["train", "generate"]):
+        assert option in result.stdout
+
+
+@pytest.mark.parametrize("args", [["train"], ["train", "--out", "x", "--loss", "wgan"], ["train", "--out", "x", "--epochs", "0"],
+                                  ["generate", "--checkpoint", "x"], ["fly"]])
+def test_cli_bad_options_exit_2(args):
+    result = _cli(*args)
+    assert result.returncode == 2 and "error" in result.stderr
+
+
+def test_cli_generate_writes_readable_midi_wav_png(uninterrupted, tmp_path):
+    import mido
+    import soundfile
+
+    run, _, _ = uninterrupted
+    out = tmp_path / "gen"
+    result = _cli("generate", "--checkpoint", str(run), "--n", "2", "--out", str(out), "--seed", "3")
+    assert result.returncode == 0, result.stderr[-2000:]
+    index = json.loads((out / "index.json").read_text())
+    assert [s["sample"] for s in index["samples"]] == [0, 1]
+    for sample in index["samples"]:
+        midi_file = mido.MidiFile(out / sample["midi"])
+        assert midi_file.type == 1 and [t.name for t in midi_file.tracks] == ["S", "A", "T", "B"]
+        y, sr = soundfile.read(out / sample["wav"])
+        assert sr == 22050 and y.ndim == 1 and 0 < np.abs(y).max() <= 1
+        assert (out / sample["png"]).stat().st_size > 1000
+
+
+def test_cli_generate_explains_a_missing_fluidsynth(uninterrupted, tmp_path):
+    import shutil
+
+    if shutil.which("fluidsynth") and voices.find_soundfont():
+        pytest.skip("FluidSynth is installed here")
+    run, _, _ = uninterrupted
+    result = _cli("generate", "--checkpoint", str(run), "--out", str(tmp_path / "g"), "--renderer", "fluidsynth")
+    assert result.returncode == 2 and "apt-get install fluidsynth" in result.stderr
+    assert not (tmp_path / "g").exists()
