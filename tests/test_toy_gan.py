@@ -160,6 +160,86 @@ def test_collapsed_samples_cover_one_mode():
     assert toy.high_quality_fraction(collapsed, centers, 0.1) == 1.0
 
 
+# ---- evenness of the spread over modes --------------------------------------------------
+
+
+def test_evenness_against_hand_computed_values():
+    # The least-squares run of chapter 08 (full mode, seed 0): 502 + 61 + 387 = 950 high-quality samples.
+    counts = [502, 61, 387]
+    p = np.array(counts) / 950
+    np.testing.assert_allclose(toy.relative_mode_shares(counts), 3 * p)
+    np.testing.assert_allclose(toy.relative_mode_shares(counts), [1.58526, 0.19263, 1.22211], atol=5e-6)
+    # KL(p || u) = sum p log(3 p) = 0.52842·ln 1.58526 + 0.06421·ln 0.19263 + 0.40737·ln 1.22211
+    by_hand = 0.528421 * np.log(1.585263) + 0.064211 * np.log(0.192632) + 0.407368 * np.log(1.222105)
+    assert toy.kl_to_uniform(counts) == pytest.approx(by_hand, rel=1e-5)
+    assert toy.kl_to_uniform(counts) == pytest.approx(0.21943, abs=1e-5)
+    # log K - H(p) with scipy's entropy, and KL against the uniform vector with scipy's relative entropy.
+    assert toy.kl_to_uniform(counts) == pytest.approx(np.log(3) - stats.entropy(p), rel=1e-12)
+    assert toy.kl_to_uniform(counts) == pytest.approx(stats.entropy(p, np.full(3, 1 / 3)), rel=1e-12)
+
+
+def test_evenness_extremes_and_invariances():
+    assert toy.kl_to_uniform([7, 7, 7, 7]) == 0.0
+    np.testing.assert_array_equal(toy.relative_mode_shares([7, 7, 7, 7]), 1.0)
+    assert toy.kl_to_uniform([0, 40, 0, 0]) == pytest.approx(np.log(4))  # everything on one mode
+    np.testing.assert_array_equal(toy.relative_mode_shares([0, 40, 0, 0]), [0, 4, 0, 0])
+    # Two of four modes, evenly: KL = log 4 - log 2 = log 2.
+    assert toy.kl_to_uniform([10, 0, 10, 0]) == pytest.approx(np.log(2))
+    # Only proportions matter, and the order of the modes does not.
+    assert toy.kl_to_uniform([1, 2, 3]) == pytest.approx(toy.kl_to_uniform([30, 20, 10]))
+    assert np.isnan(toy.kl_to_uniform([0, 0, 0])) and np.all(np.isnan(toy.relative_mode_shares([0, 0])))
+
+
+@pytest.mark.parametrize("counts", [[[1, 2]], [-1, 2], [1.0, np.nan], []])
+def test_evenness_bad_counts(counts):
+    with pytest.raises(ValueError, match="counts"):
+        toy.kl_to_uniform(counts)
+    with pytest.raises(ValueError, match="counts"):
+        toy.relative_mode_shares(counts)
+
+
+def test_kl_quantile_matches_simulated_perfect_generators():
+    # A perfect generator's samples fall on K equal modes like a multinomial draw: simulate 4000 of them.
+    rng = np.random.default_rng(0)
+    for n, k in ((1000, 8), (950, 3), (200, 5)):
+        kls = np.array([toy.kl_to_uniform(c) for c in rng.multinomial(n, np.full(k, 1 / k), size=4000)])
+        assert toy.kl_to_uniform_quantile(n, k) == pytest.approx(np.quantile(kls, 0.99), rel=0.1)
+        assert toy.kl_to_uniform_quantile(n, k, q=0.5) == pytest.approx(np.median(kls), rel=0.1)
+        assert kls.mean() == pytest.approx((k - 1) / (2 * n), rel=0.1)
+    assert toy.kl_to_uniform_quantile(1000, 8) == pytest.approx(stats.chi2.ppf(0.99, 7) / 2000)
+    for kwargs, param in (({"n_samples": 0, "n_modes": 3}, "n_samples"), ({"n_samples": 10, "n_modes": 1}, "n_modes"),
+                          ({"n_samples": 10, "n_modes": 3, "q": 1.0}, "q")):
+        with pytest.raises(ValueError, match=param):
+            toy.kl_to_uniform_quantile(**kwargs)
+
+
+def test_evenly_spread():
+    assert toy.evenly_spread([330, 310, 320]) and not toy.evenly_spread([502, 61, 387])
+    assert not toy.evenly_spread([0, 0, 0]) and not toy.evenly_spread([100, 0])
+    # A perfect generator passes with probability q: count it over simulated multinomial draws.
+    rng = np.random.default_rng(2)
+    passed = np.mean([toy.evenly_spread(c, q=0.9) for c in rng.multinomial(800, np.full(8, 1 / 8), size=2000)])
+    assert passed == pytest.approx(0.9, abs=0.03)
+    with pytest.raises(ValueError, match="n_modes"):
+        toy.evenly_spread([5])
+    with pytest.raises(ValueError, match="counts"):
+        toy.evenly_spread([0])
+
+
+def test_evaluate_samples_reports_evenness():
+    centers = toy.ring_centers()
+    rng = np.random.default_rng(1)
+    lopsided = np.concatenate([centers[k] + 0.05 * rng.standard_normal((m, 2)) for k, m in enumerate([300] + [10] * 7)])
+    result = toy.evaluate_samples(lopsided, centers, 0.1)
+    assert result["modes_covered"] == 8  # every mode reaches 10 samples ...
+    assert result["min_relative_share"] == pytest.approx(8 * 10 / 370)  # ... but the smallest has 0.22 of its share
+    assert result["kl_to_uniform"] > toy.kl_to_uniform_quantile(370, 8)  # far less even than sampling noise
+    real = toy.evaluate_samples(toy.sample_ring_of_gaussians(1000, seed=3), centers, 0.1)
+    assert real["kl_to_uniform"] < toy.kl_to_uniform_quantile(int(real["counts"].sum()), 8)
+    nowhere = toy.evaluate_samples(np.full((5, 2), 9.0), centers, 0.1)
+    assert nowhere["modes_covered"] == 0 and np.isnan(nowhere["kl_to_uniform"]) and np.isnan(nowhere["min_relative_share"])
+
+
 @pytest.mark.parametrize(
     "args, kwargs, param",
     [
@@ -255,34 +335,7 @@ def test_nonsaturating_gan_learns_the_ring():
     assert not result.collapsed_epochs
 
 
-# ---- chapter 08 exercises ---------------------------------------------------------------
-
-
-def test_ch08_exercises_accept_right_answers_and_reject_wrong_ones():
-    from musiclib.exercises import check
-    from musiclib.exercises.ch08 import RING_STD, exercise_samples
-
-    samples = exercise_samples()
-    assert samples.shape == (600, 2)
-    centers = toy.ring_centers()
-    # Independent count: distance to every centre by brute force.
-    dist = np.linalg.norm(samples[:, None, :] - centers[None], axis=2)
-    near = dist.min(axis=1) <= 3 * RING_STD
-    per_mode = np.bincount(dist.argmin(axis=1)[near], minlength=8)
-    assert check("08.1", int(np.sum(per_mode >= 10)))
-    assert not check("08.1", int(np.sum(per_mode >= 10)) + 1)
-    assert not check("08.1", int(np.sum(per_mode >= 10)) + 0.5)  # a count is a whole number
-    assert not check("08.1", "four")
-    assert check("08.2", near.mean())
-    assert not check("08.2", 100 * near.mean())
-    assert check("08.3", {"minimax"}) and check("08.3", "minimax")
-    assert not check("08.3", {"minimax", "least_squares"})
-    f = -6.0
-    ratio = (1 - special.expit(f)) / special.expit(f)  # = e^6
-    assert ratio == pytest.approx(np.exp(6))
-    assert check("08.4", ratio) and not check("08.4", 1 / ratio)
-    for exercise in ("08.1", "08.2", "08.3", "08.4"):
-        assert not check(exercise, None)
+# Chapter 08's exercise checkers are tested with the others, against independent values, in tests/test_exercises.py.
 
 
 @pytest.mark.filterwarnings("ignore::musiclib.gan.trainer.ModeCollapseWarning")  # 2 epochs: not trained yet

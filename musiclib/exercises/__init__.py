@@ -9,9 +9,12 @@ computed inside musiclib, so the notebook does not give the answer away.
 from __future__ import annotations
 
 import importlib
+import math
 import pkgutil
 
-__all__ = ["check", "register", "available", "as_number", "ExerciseResult"]
+import numpy as np
+
+__all__ = ["check", "register", "available", "as_number", "as_integer", "as_integers", "ExerciseResult"]
 
 _CHECKERS: dict = {}
 
@@ -49,6 +52,45 @@ def as_number(answer) -> float:
     if answer is None:
         raise ValueError("no answer yet: replace None with your number")
     return float(answer)
+
+
+def as_integer(value) -> int:
+    """Return ``value`` as an ``int`` when it is a whole number (``3``, ``3.0``, ``np.int64(3)``).
+
+    Checkers whose answer is a count, a MIDI number or a shift use it, so that
+    ``-4.9`` is rejected instead of being truncated to ``-4`` by ``int()``.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is None, a string, a bool, not finite or not a whole number.
+    """
+    if value is None:
+        raise ValueError("no answer yet: replace None with your number")
+    if isinstance(value, (str, bytes, bool, np.bool_)):
+        raise ValueError(f"{value!r} is not a number")
+    number = float(value)
+    if not math.isfinite(number) or number != round(number):
+        raise ValueError(f"{value!r} is not a whole number")
+    return int(round(number))
+
+
+def as_integers(answer, *, length: int) -> tuple:
+    """Return ``answer`` (a tuple or list of ``length`` whole numbers) as a tuple of ints.
+
+    Raises
+    ------
+    ValueError
+        If ``answer`` is not a sequence of ``length`` items or an item is not a
+        whole number (see :func:`as_integer`).
+    """
+    if answer is None:
+        raise ValueError(f"no answer yet: replace None with a tuple of {length} integers")
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__"):
+        raise ValueError(f"answer with a tuple of {length} integers")
+    if len(answer) != length:
+        raise ValueError(f"answer with {length} integers, got {len(answer)} values")
+    return tuple(as_integer(x) for x in answer)
 
 
 def _load_all() -> None:

@@ -5,7 +5,7 @@ Chapter: 02_scales_chords_keys_rhythm. Students call ``musiclib.exercises.check(
 
 from __future__ import annotations
 
-from . import as_number, register
+from . import as_integer, as_number, register
 
 __all__ = ["SOLUTIONS", "MYSTERY_MELODY"]
 
@@ -19,7 +19,8 @@ MYSTERY_MELODY = (
 def _midi_list(answer) -> list:
     if answer is None or isinstance(answer, str):
         raise ValueError("answer with a list of MIDI numbers")
-    return [int(round(float(x))) if not isinstance(x, str) else _note_midi(x) for x in answer]
+    # Note names or whole MIDI numbers: 63.6 is not a key (rounding it to 64 would accept a wrong answer).
+    return [_note_midi(x) if isinstance(x, str) else as_integer(x) for x in answer]
 
 
 def _note_midi(name: str) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import as_number, register
+from . import as_integers, as_number, register
 
 __all__ = ["SOLUTIONS", "EXERCISE_03_2_NOTES"]
 
@@ -81,18 +81,15 @@ def check_pianoroll_by_hand(answer):
 @register("03.3")
 def check_normalizing_shifts(answer):
     """(shift for E major, shift for Bb minor), each in -6..5, that normalisation to C major / A minor applies."""
-    if answer is None:
-        raise ValueError("no answer yet: replace None with a tuple of two integers")
-    ok = tuple(int(x) for x in answer) == _shifts()
+    # Whole numbers only: a shift of -4.9 semitones is not a transposition (int() would truncate it to -4).
+    ok = as_integers(answer, length=2) == _shifts()
     return ok, "Count semitones from the tonic to C (major) or A (minor), choosing the direction with at most 6."
 
 
 @register("03.4")
 def check_segment_counts(answer):
     """(segments with hop 1 bar, with hop 4 bars) of 4-bar windows in a 12-bar 4/4 piece without pickup."""
-    if answer is None:
-        raise ValueError("no answer yet: replace None with a tuple of two integers")
-    ok = tuple(int(x) for x in answer) == _segment_counts()
+    ok = as_integers(answer, length=2) == _segment_counts()
     return ok, "A window may start at bar 0, 1, ... as long as its 4 bars fit inside the 12."
 
 

@@ -5,9 +5,7 @@ Chapter: 04_audio_signals. Students call ``musiclib.exercises.check("04.k", answ
 
 from __future__ import annotations
 
-import numpy as np
-
-from . import as_number, register
+from . import as_integer, as_number, register
 
 __all__ = ["SOLUTIONS"]
 
@@ -42,14 +40,12 @@ def check_alias_frequency(answer):
 @register("04.2")
 def check_frame_count(answer):
     """How many frames does stft give for 3 s at 22 050 Hz with n_fft=2048, hop_length=512, center=True?"""
-    value = as_number(answer)
-    ok = value == _frame_count()
+    ok = as_integer(answer) == _frame_count()
     return ok, "Centring pads n_fft // 2 on both sides; count the hops that fit: 1 + (padded - n_fft) // hop."
 
 
 @register("04.3")
 def check_bin_of_440(answer):
     """Which rfft bin (integer index) is closest to 440 Hz for sr=22050 and n_fft=2048?"""
-    value = as_number(answer)
-    ok = bool(np.isclose(value, _bin_of_440()))
+    ok = as_integer(answer) == _bin_of_440()
     return ok, "Bin k sits at k * sr / n_fft Hz; solve for k and round."

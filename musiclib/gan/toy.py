@@ -9,12 +9,20 @@ sample can be judged exactly:
 - the 2-D "ring of 8 Gaussians" of the unrolled-GAN paper (Metz et al., 2017):
   8 modes evenly spaced on a circle of radius 2.
 
-Two measures, as in the VEEGAN and unrolled-GAN papers:
+Measures: the first two follow VEEGAN (Srivastava et al., NeurIPS 2017,
+section 5.1), which counted a sample as high quality within three standard
+deviations of the nearest mode and a mode as captured when at least one high
+quality sample is nearest to it (the ring data set itself is from the
+unrolled-GAN paper, Metz et al., ICLR 2017):
 
 - a sample is *high quality* when it lies within ``k·σ`` (default 3σ) of some
   mode's centre;
-- a mode is *covered* when at least ``min_count`` samples are high-quality
-  samples of that mode.
+- a mode is *covered* when at least ``min_count`` samples (default 10, stricter
+  than VEEGAN's one) are high-quality samples of that mode;
+- *evenness*: a mode covered by 10 of 1000 samples still counts, so how evenly
+  the high-quality samples spread over equally likely modes is measured too,
+  by each mode's share against the fair share 1/K and by the KL divergence of
+  the mode histogram from the uniform one.
 
 Plot helpers take ``ax=None``, draw into it and return what they drew.
 """
@@ -42,6 +50,10 @@ __all__ = [
     "mode_counts",
     "modes_covered",
     "high_quality_fraction",
+    "relative_mode_shares",
+    "kl_to_uniform",
+    "kl_to_uniform_quantile",
+    "evenly_spread",
     "evaluate_samples",
     "discriminator_output",
     "ToyGANResult",
@@ -357,8 +369,179 @@ def high_quality_fraction(samples, centers, std, *, k=3.0):
     return float(np.mean(nearest >= 0))
 
 
+def _check_counts(counts):
+    counts = check_finite_array("counts", counts).astype(np.float64)
+    if counts.ndim != 1 or counts.size < 1 or np.any(counts < 0):
+        raise ValueError(f"counts must be a 1-D array of non-negative numbers (one per mode), got {counts.tolist()}")
+    return counts
+
+
+def relative_mode_shares(counts):
+    """Each mode's share of the counted samples, relative to the fair share 1/K.
+
+    ``K · counts[j] / sum(counts)``: 1 for every mode when the samples spread
+    evenly over K equally likely modes, 0 for a missing mode, K when all
+    samples sit on one mode.
+
+    Parameters
+    ----------
+    counts : np.ndarray [shape=(K,)]
+        Samples per mode, e.g. from :func:`mode_counts`.
+
+    Returns
+    -------
+    np.ndarray [shape=(K,), dtype=float64]
+        All NaN when ``counts`` sums to 0 (no sample near any mode: no share).
+
+    Raises
+    ------
+    ValueError
+        If ``counts`` is not a 1-D array of non-negative finite numbers.
+
+    Chapter: 08_toy_gans
+
+    Examples
+    --------
+    >>> relative_mode_shares([502, 61, 387]).round(3).tolist()
+    [1.585, 0.193, 1.222]
+    """
+    counts = _check_counts(counts)
+    total = counts.sum()
+    if total == 0:
+        return np.full(counts.shape, np.nan)
+    return len(counts) * counts / total
+
+
+def kl_to_uniform(counts):
+    """KL divergence (nats) of the mode histogram from the uniform distribution over its K modes.
+
+    With shares ``p_j = counts[j] / sum(counts)``,
+    ``KL(p ‖ u) = Σ_j p_j log(K p_j) = log K - H(p)`` (``0 log 0 = 0``): 0 for a
+    perfectly even spread, ``log K`` when every sample sits on one mode. Even
+    a perfect generator does not reach 0 with finitely many samples: see
+    :func:`kl_to_uniform_quantile`.
+
+    Parameters
+    ----------
+    counts : np.ndarray [shape=(K,)]
+        Samples per mode, e.g. from :func:`mode_counts`.
+
+    Returns
+    -------
+    float
+        In ``[0, log K]``; NaN when ``counts`` sums to 0.
+
+    Raises
+    ------
+    ValueError
+        If ``counts`` is not a 1-D array of non-negative finite numbers.
+
+    Chapter: 08_toy_gans
+
+    Examples
+    --------
+    >>> round(kl_to_uniform([502, 61, 387]), 4)
+    0.2194
+    >>> kl_to_uniform([5, 5, 5, 5]), round(kl_to_uniform([20, 0, 0, 0]), 4)
+    (0.0, 1.3863)
+    """
+    counts = _check_counts(counts)
+    total = counts.sum()
+    if total == 0:
+        return float("nan")
+    p = counts[counts > 0] / total
+    return max(0.0, float(np.sum(p * np.log(len(counts) * p))))
+
+
+def kl_to_uniform_quantile(n_samples, n_modes, *, q=0.99):
+    """The ``q``-quantile of :func:`kl_to_uniform` for ``n_samples`` drawn evenly from ``n_modes`` modes.
+
+    A perfect generator's samples land on the K modes like a multinomial
+    draw, and their histogram is never exactly flat. The G-test statistic
+    ``2 n · KL(p̂ ‖ u)`` is approximately χ² with K - 1 degrees of freedom, so
+    the quantile is ``chi2.ppf(q, K - 1) / (2 n)`` (mean ``(K - 1) / (2 n)``).
+    A KL above it says "less even than sampling noise explains" at level ``1 - q``.
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of counted samples n (the sum of the counts), ≥ 1.
+    n_modes : int
+        Number of modes K, ≥ 2.
+    q : float, keyword-only
+        Quantile in (0, 1).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If a parameter is out of range.
+
+    Chapter: 08_toy_gans
+
+    Examples
+    --------
+    >>> round(kl_to_uniform_quantile(1000, 8), 4)
+    0.0092
+    """
+    from scipy import stats
+
+    n_samples = check_positive_int("n_samples", n_samples)
+    n_modes = check_positive_int("n_modes", n_modes)
+    if n_modes < 2:
+        raise ValueError(f"n_modes={n_modes} must be at least 2")
+    q = float(q)
+    if not 0 < q < 1:
+        raise ValueError(f"q={q!r} must be a number in (0, 1)")
+    return float(stats.chi2.ppf(q, n_modes - 1) / (2 * n_samples))
+
+
+def evenly_spread(counts, *, q=0.99):
+    """True when samples spread over the modes as evenly as a perfect generator's would.
+
+    That is, :func:`kl_to_uniform` of ``counts`` is at most
+    :func:`kl_to_uniform_quantile` for ``n = sum(counts)`` samples and K modes:
+    a generator that draws its samples evenly from the K modes passes with
+    probability ``q``.
+
+    Parameters
+    ----------
+    counts : np.ndarray [shape=(K,)]
+        Samples per mode, K ≥ 2.
+    q : float, keyword-only
+        Quantile in (0, 1).
+
+    Returns
+    -------
+    bool
+        False when ``counts`` sums to 0.
+
+    Raises
+    ------
+    ValueError
+        If ``counts`` is invalid or has fewer than 2 modes.
+
+    Chapter: 08_toy_gans
+
+    Examples
+    --------
+    >>> evenly_spread([330, 310, 320]), evenly_spread([502, 61, 387])
+    (True, False)
+    """
+    counts = _check_counts(counts)
+    n = int(round(counts.sum()))
+    if n == 0:
+        if len(counts) < 2:
+            raise ValueError(f"counts must have at least 2 modes, got {len(counts)}")
+        return False
+    return bool(kl_to_uniform(counts) <= kl_to_uniform_quantile(n, len(counts), q=q))
+
+
 def evaluate_samples(samples, centers, std, *, k=3.0, min_count=10):
-    """Modes covered, high-quality fraction and per-mode counts in one call.
+    """Modes covered, high-quality fraction, per-mode counts and evenness in one call.
 
     Parameters
     ----------
@@ -368,9 +551,18 @@ def evaluate_samples(samples, centers, std, *, k=3.0, min_count=10):
     Returns
     -------
     dict
-        ``{"modes_covered": int, "n_modes": int, "high_quality": float, "counts": np.ndarray}``.
+        ``{"modes_covered": int, "n_modes": int, "high_quality": float, "counts": np.ndarray,
+        "kl_to_uniform": float, "min_relative_share": float}``: the last two from
+        :func:`kl_to_uniform` and the smallest of :func:`relative_mode_shares`
+        (NaN when no sample is near any mode).
 
     Chapter: 08_toy_gans
+
+    Examples
+    --------
+    >>> result = evaluate_samples([0.1, 3.9, 4.2, 9.0], [0.0, 4.0], 0.5, min_count=1)
+    >>> result["counts"].tolist(), result["modes_covered"], result["min_relative_share"]
+    ([1, 2], 2, 0.6666666666666666)
     """
     counts = mode_counts(samples, centers, std, k=k)
     return {
@@ -378,6 +570,8 @@ def evaluate_samples(samples, centers, std, *, k=3.0, min_count=10):
         "n_modes": int(len(counts)),
         "high_quality": high_quality_fraction(samples, centers, std, k=k),
         "counts": counts,
+        "kl_to_uniform": kl_to_uniform(counts),
+        "min_relative_share": float(np.min(relative_mode_shares(counts))),
     }
 
 
