@@ -2,6 +2,7 @@
 #   make lab            set up and open the course in JupyterLab, on chapter 00
 #   make test           set up and run all tests: pytest + every notebook under nbval, in quick mode (what CI runs)
 #   make test-full      the same in full mode: the results the chapters discuss (run before resolving a chapter issue)
+#   make train          train the chorale GAN with the shipped model's command (runs/chorale_gan; --resume to continue)
 #   make bench          speed benchmarks (ratios against a reference in the same run)
 #   make strip-outputs  clear saved outputs from the notebooks before committing (contributors)
 
@@ -12,7 +13,7 @@ STAMP  := $(VENV)/.musiclib-installed
 # Jupyter refuses to start as root (containers, CI) without this flag.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: setup lab test test-full bench strip-outputs clean-cache
+.PHONY: setup lab test test-full train bench strip-outputs clean-cache
 
 setup: $(STAMP)
 
@@ -32,6 +33,9 @@ test: setup
 
 test-full: setup
 	MUSICLIB_QUICK=0 $(BIN)/python -m pytest
+
+train: setup
+	$(BIN)/python -m musiclib train --config full --loss wgan-gp --out runs/chorale_gan $(if $(wildcard runs/chorale_gan/run.json),--resume)
 
 bench: setup
 	$(BIN)/python benchmarks/bench_features.py

@@ -106,6 +106,7 @@ def _train(args) -> int:
         "packages": _package_versions(),
         "machine": {"platform": platform.platform(), "processor": platform.processor(), "cpu_count": _cpu_count()},
         "wall_seconds_this_call": round(time.time() - started, 1),
+        "wall_seconds": round(_logged_seconds(args.out / "log.csv"), 1),
         "training_samples": int(len(x)),
         "final": rows[-1] if rows else None,
     }
@@ -114,6 +115,16 @@ def _train(args) -> int:
         last = rows[-1]
         print("final epoch: " + ", ".join(f"{k}={v:.4g}" for k, v in last.items() if isinstance(v, float)))
     return 0
+
+
+def _logged_seconds(log_path):
+    """Training time of the whole run (all calls, resumed ones included), summed from the per-epoch log."""
+    import csv
+
+    if not log_path.exists():
+        return 0.0
+    with log_path.open(newline="") as f:
+        return sum(float(row["seconds"]) for row in csv.DictReader(f))
 
 
 def _cpu_count():

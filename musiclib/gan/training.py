@@ -83,7 +83,7 @@ LOSS_PRESETS = {
 
 #: Sizes of the chorale GAN: "full" is what the shipped model was trained with, "quick" runs in a minute (CI).
 CONFIG_PRESETS = {
-    "full": {"epochs": 60, "batch_size": 64, "limit": None, "g_width": 128, "d_width": 64},
+    "full": {"epochs": 40, "batch_size": 64, "limit": None, "g_width": 128, "d_width": 64},
     "quick": {"epochs": 2, "batch_size": 32, "limit": 24, "g_width": 32, "d_width": 16},
 }
 
