@@ -56,17 +56,25 @@ import scipy.fft
 import scipy.signal
 
 from ._validation import (
+    MAX_FFT_SIZE,
+    _is_finite_real,
+    _is_scalar,
+    _same_choice,
+    check_bool,
     check_choice,
     check_finite_array,
     check_in_range,
     check_nonnegative,
     check_positive,
     check_positive_int,
+    check_seed,
 )
 
 __all__ = [
     "FFT_WORKERS",
     "TF_SIGNAL_RECIPE",
+    "MAX_N_FFT",
+    "MAX_N_MELS",
     "frame",
     "frame_count",
     "get_window",
@@ -101,6 +109,19 @@ FFT_WORKERS = int(os.environ.get("MUSICLIB_FFT_WORKERS", os.cpu_count() or 1))
 #: natural log of ``mel + 1e-6`` and TensorFlow's DCT scaling.
 TF_SIGNAL_RECIPE = {"center": False, "mel_weights": "tf", "log": "natural", "dct_norm": "tf"}
 
+#: Largest ``n_fft`` / ``win_length`` / ``hop_length`` (and ``idct`` output length, ``delta`` width) accepted:
+#: 2**20 = 1,048,576 samples (47 s at 22050 Hz). A larger value is almost always a typo
+#: that would exhaust memory, so it raises ``ValueError``.
+MAX_N_FFT = MAX_FFT_SIZE
+#: Most mel bands accepted by :func:`mel_filterbank` and the functions built on it (and
+#: the longest vector :func:`dct_matrix` builds a matrix for).
+MAX_N_MELS = 4096
+# Most Griffin-Lim iterations mfcc_to_audio runs (each is an STFT and an inverse STFT).
+_MAX_GRIFFIN_LIM_ITERATIONS = 10_000
+# dct/idct multiply by dct_matrix up to this length (fast for MFCC-sized vectors) and
+# use scipy.fft beyond it (an n x n matrix of a long axis would fill memory).
+_DCT_MATRIX_MAX = 1024
+
 _WINDOWS = ("hann", "hamming", "blackman", "boxcar", "rectangular")
 _PAD_MODES = ("constant", "reflect", "edge", "symmetric")
 _MEL_NORMS = ("slaney", None, 1, 2, np.inf)
@@ -111,7 +132,7 @@ _COSINE_SUMS = {"hann": (0.5, 0.5), "hamming": (0.54, 0.46), "blackman": (0.42, 
 # ----------------------------------------------------------------------------- validation
 def _check_signal(y, name: str = "y") -> np.ndarray:
     """Finite, non-empty, real ``(..., n_samples)`` array as float32 or float64."""
-    if np.iscomplexobj(y):
+    if isinstance(y, np.ndarray) and np.iscomplexobj(y):
         raise ValueError(f"{name} must be a real-valued signal, got a complex array")
     y = check_finite_array(name, y)
     if y.dtype not in (np.float32, np.float64):
@@ -119,20 +140,32 @@ def _check_signal(y, name: str = "y") -> np.ndarray:
     return y
 
 
-def _check_bool(name: str, value) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name}={value!r} must be True or False")
-    return bool(value)
+_check_bool = check_bool
+
+
+def _check_n_fft(n_fft, name: str = "n_fft") -> int:
+    return check_positive_int(name, n_fft, maximum=MAX_N_FFT)
+
+
+def _check_float_dtype(dtype) -> np.dtype:
+    """A NumPy floating dtype (float16/32/64); integer or complex output would be meaningless here."""
+    try:
+        dt = np.dtype(dtype)
+    except (TypeError, ValueError):
+        raise ValueError(f"dtype={dtype!r} is not a NumPy dtype; use np.float32 or np.float64") from None
+    if not np.issubdtype(dt, np.floating):
+        raise ValueError(f"dtype={dt.name} must be a floating dtype (np.float32 or np.float64)")
+    return dt
 
 
 def _check_stft_params(n_fft, hop_length, win_length, window, center, pad_mode):
-    n_fft = check_positive_int("n_fft", n_fft)
+    n_fft = _check_n_fft(n_fft)
     if win_length is None:
         win_length = n_fft
     win_length = check_in_range("win_length", win_length, 1, n_fft, integer=True)
     if hop_length is None:
         hop_length = max(win_length // 4, 1)
-    hop_length = check_positive_int("hop_length", hop_length)
+    hop_length = _check_n_fft(hop_length, "hop_length")
     center = _check_bool("center", center)
     check_choice("pad_mode", pad_mode, _PAD_MODES)
     if isinstance(window, str):
@@ -142,8 +175,8 @@ def _check_stft_params(n_fft, hop_length, win_length, window, center, pad_mode):
 
 def _check_mel_params(sr, n_fft, n_mels, fmin, fmax, htk, norm):
     sr = check_positive("sr", sr)
-    n_fft = check_positive_int("n_fft", n_fft)
-    n_mels = check_positive_int("n_mels", n_mels)
+    n_fft = _check_n_fft(n_fft)
+    n_mels = _check_n_mels(n_mels)
     nyquist = sr / 2.0
     fmax = nyquist if fmax is None else fmax
     fmax = float(check_in_range("fmax", fmax, 0.0, nyquist))
@@ -151,9 +184,13 @@ def _check_mel_params(sr, n_fft, n_mels, fmin, fmax, htk, norm):
     if fmin >= fmax:
         raise ValueError(f"fmin={fmin!r} must be smaller than fmax={fmax!r} (Hz)")
     htk = _check_bool("htk", htk)
-    if not any(norm is choice or norm == choice for choice in _MEL_NORMS):
+    if not any(_same_choice(norm, choice) for choice in _MEL_NORMS):
         raise ValueError(f"norm={norm!r} is not supported; choose one of 'slaney', None, 1, 2, np.inf")
     return sr, n_fft, n_mels, fmin, fmax, htk
+
+
+def _check_n_mels(n_mels) -> int:
+    return check_positive_int("n_mels", n_mels, maximum=MAX_N_MELS)
 
 
 def _check_power(power) -> float:
@@ -198,7 +235,7 @@ def frame_count(n_samples: int, *, n_fft: int = 2048, hop_length: int = 512, cen
     n_samples : int
         Signal length in samples.
     n_fft : int
-        Frame length in samples.
+        Frame length in samples, at most :data:`MAX_N_FFT`.
     hop_length : int
         Step between frames in samples.
     center : bool
@@ -211,8 +248,8 @@ def frame_count(n_samples: int, *, n_fft: int = 2048, hop_length: int = 512, cen
     Raises
     ------
     ValueError
-        If a parameter is not a positive integer, or ``n_fft > n_samples``
-        without centring.
+        If a parameter is not a positive integer, ``n_fft > MAX_N_FFT``, or
+        ``n_fft > n_samples`` without centring.
 
     Examples
     --------
@@ -220,8 +257,8 @@ def frame_count(n_samples: int, *, n_fft: int = 2048, hop_length: int = 512, cen
     44
     """
     n_samples = check_positive_int("n_samples", n_samples)
-    n_fft = check_positive_int("n_fft", n_fft)
-    hop_length = check_positive_int("hop_length", hop_length)
+    n_fft = _check_n_fft(n_fft)
+    hop_length = _check_n_fft(hop_length, "hop_length")
     if _check_bool("center", center):
         n_samples += 2 * (n_fft // 2)
     _check_fits(n_fft, n_samples)
@@ -292,13 +329,14 @@ def get_window(window="hann", win_length: int = 2048, *, periodic: bool = True, 
     Parameters
     ----------
     window : {"hann", "hamming", "blackman", "boxcar", "rectangular"} or array-like
-        Window name, or the window values themselves (length ``win_length``).
+        Window name, or the window values themselves (real, finite, length ``win_length``).
     win_length : int
-        Window length in samples.
+        Window length in samples, at most :data:`MAX_N_FFT` (2**20).
     periodic : bool
         Periodic (DFT-even) window if True, symmetric if False.
-    dtype : numpy dtype
-        Output dtype.
+    dtype : numpy floating dtype
+        Output dtype (``np.float32`` or ``np.float64``; integer dtypes would
+        round the window to zeros and ones).
 
     Returns
     -------
@@ -307,15 +345,17 @@ def get_window(window="hann", win_length: int = 2048, *, periodic: bool = True, 
     Raises
     ------
     ValueError
-        For an unknown name, a non-positive length or a window array of the wrong length.
+        For an unknown name, a length that is not in ``[1, MAX_N_FFT]``, a
+        window array of the wrong length, or a non-floating ``dtype``.
 
     Examples
     --------
     >>> get_window("hann", 4)
     array([0. , 0.5, 1. , 0.5])
     """
-    win_length = check_positive_int("win_length", win_length)
+    win_length = _check_n_fft(win_length, "win_length")
     periodic = _check_bool("periodic", periodic)
+    dtype = _check_float_dtype(dtype)
     if not isinstance(window, str):
         values = check_finite_array("window", window)
         if values.shape != (win_length,):
@@ -378,9 +418,10 @@ def stft(
     y : np.ndarray [shape=(..., n_samples)]
         Real signal(s); float32 input gives complex64, float64 gives complex128.
     n_fft : int
-        FFT length in samples (frame length after zero-padding the window).
+        FFT length in samples (frame length after zero-padding the window),
+        at most :data:`MAX_N_FFT` (2**20).
     hop_length : int or None
-        Samples between frames; ``None`` means ``win_length // 4``.
+        Samples between frames (at most :data:`MAX_N_FFT`); ``None`` means ``win_length // 4``.
     win_length : int or None
         Window length in samples, ``<= n_fft`` (the window is centred in the
         frame with zeros around it); ``None`` means ``n_fft``.
@@ -400,9 +441,9 @@ def stft(
     Raises
     ------
     ValueError
-        For an empty or non-finite signal, ``hop_length <= 0``,
-        ``win_length > n_fft``, an unknown window or pad mode, or
-        ``n_fft > n_samples`` with ``center=False``.
+        For an empty, complex or non-finite signal, ``n_fft`` or
+        ``hop_length`` not in ``[1, MAX_N_FFT]``, ``win_length > n_fft``, an
+        unknown window or pad mode, or ``n_fft > n_samples`` with ``center=False``.
 
     Examples
     --------
@@ -478,7 +519,7 @@ def fft_frequencies(*, sr: float = 22050, n_fft: int = 2048) -> np.ndarray:
     sr : float
         Sample rate in Hz.
     n_fft : int
-        FFT length in samples.
+        FFT length in samples, at most :data:`MAX_N_FFT`.
 
     Returns
     -------
@@ -487,7 +528,7 @@ def fft_frequencies(*, sr: float = 22050, n_fft: int = 2048) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``sr`` or ``n_fft`` is not positive.
+        If ``sr`` or ``n_fft`` is not positive, or ``n_fft > MAX_N_FFT``.
 
     Examples
     --------
@@ -495,7 +536,7 @@ def fft_frequencies(*, sr: float = 22050, n_fft: int = 2048) -> np.ndarray:
     array([   0., 1000., 2000., 3000., 4000.])
     """
     sr = check_positive("sr", sr)
-    n_fft = check_positive_int("n_fft", n_fft)
+    n_fft = _check_n_fft(n_fft)
     return np.fft.rfftfreq(n=n_fft, d=1.0 / sr)
 
 
@@ -507,9 +548,10 @@ _SLANEY_LOGSTEP = np.log(6.4) / 27.0  # 27 mel per factor 6.4 in frequency
 
 
 def _as_float_array(name: str, values) -> np.ndarray:
-    arr = np.asarray(values, dtype=np.float64)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must contain only finite values (no NaN or inf)")
+    """Finite, real, non-negative float64 values (scalar or any shape; empty in, empty out)."""
+    if _is_scalar(values) and not _is_finite_real(values):
+        raise ValueError(f"{name}={values!r} must be a finite number >= 0 or an array of them")
+    arr = check_finite_array(name, values, min_ndim=0, allow_empty=True).astype(np.float64)
     if np.any(arr < 0):
         raise ValueError(f"{name} must be >= 0, got a minimum of {arr.min()!r}")
     return arr
@@ -529,7 +571,7 @@ def hz_to_mel(frequencies, *, htk: bool = False):
     Parameters
     ----------
     frequencies : float or np.ndarray
-        Frequencies in Hz, ``>= 0``.
+        Frequencies in Hz, ``>= 0`` (real; an empty array gives an empty array).
     htk : bool
         Use the HTK formula instead of Slaney's.
 
@@ -541,7 +583,7 @@ def hz_to_mel(frequencies, *, htk: bool = False):
     Raises
     ------
     ValueError
-        For negative or non-finite frequencies.
+        For negative, non-finite or complex frequencies.
 
     Examples
     --------
@@ -568,7 +610,7 @@ def mel_to_hz(mels, *, htk: bool = False):
     Parameters
     ----------
     mels : float or np.ndarray
-        Mel values, ``>= 0``.
+        Mel values, ``>= 0`` (real; an empty array gives an empty array).
     htk : bool
         Use the HTK formula ``f = 700 (10 ** (m / 2595) - 1)`` instead of Slaney's.
 
@@ -580,7 +622,8 @@ def mel_to_hz(mels, *, htk: bool = False):
     Raises
     ------
     ValueError
-        For negative or non-finite values.
+        For negative, non-finite or complex values, or values so large the
+        frequency overflows float64.
 
     Examples
     --------
@@ -588,12 +631,16 @@ def mel_to_hz(mels, *, htk: bool = False):
     1000.0
     """
     m = _as_float_array("mels", mels)
-    if _check_bool("htk", htk):
-        f = 700.0 * (10.0 ** (m / 2595.0) - 1.0)
-    else:
-        f = m * _SLANEY_HZ_PER_MEL
-        log_part = m >= _SLANEY_BREAK_MEL
-        f = np.where(log_part, _SLANEY_BREAK_HZ * np.exp(_SLANEY_LOGSTEP * (np.maximum(m, _SLANEY_BREAK_MEL) - _SLANEY_BREAK_MEL)), f)
+    htk = _check_bool("htk", htk)
+    with np.errstate(over="ignore"):
+        if htk:
+            f = 700.0 * (10.0 ** (m / 2595.0) - 1.0)
+        else:
+            f = m * _SLANEY_HZ_PER_MEL
+            log_part = m >= _SLANEY_BREAK_MEL
+            f = np.where(log_part, _SLANEY_BREAK_HZ * np.exp(_SLANEY_LOGSTEP * (np.maximum(m, _SLANEY_BREAK_MEL) - _SLANEY_BREAK_MEL)), f)
+    if not np.all(np.isfinite(f)):
+        raise ValueError(f"mels must be small enough to give a finite frequency in Hz, got a maximum of {m.max()!r}")
     return f if f.ndim else float(f)
 
 
@@ -605,7 +652,7 @@ def mel_frequencies(n_mels: int = 128, *, fmin: float = 0.0, fmax: float = 11025
     Parameters
     ----------
     n_mels : int
-        Number of frequencies.
+        Number of frequencies, at most :data:`MAX_N_FFT`.
     fmin, fmax : float
         First and last frequency in Hz (``0 <= fmin < fmax``).
     htk : bool
@@ -618,14 +665,14 @@ def mel_frequencies(n_mels: int = 128, *, fmin: float = 0.0, fmax: float = 11025
     Raises
     ------
     ValueError
-        For a non-positive ``n_mels`` or ``fmin >= fmax``.
+        For ``n_mels`` not in ``[1, MAX_N_FFT]`` or ``fmin >= fmax``.
 
     Examples
     --------
     >>> mel_frequencies(3, fmin=0.0, fmax=2000.0, htk=True).round(1)
     array([   0. ,  674.8, 2000. ])
     """
-    n_mels = check_positive_int("n_mels", n_mels)
+    n_mels = check_positive_int("n_mels", n_mels, maximum=MAX_N_FFT)
     fmin = check_nonnegative("fmin", fmin)
     fmax = check_positive("fmax", fmax)
     if fmin >= fmax:
@@ -663,9 +710,10 @@ def mel_filterbank(
     sr : float
         Sample rate in Hz.
     n_fft : int
-        FFT length in samples (the matrix has ``1 + n_fft // 2`` columns).
+        FFT length in samples (the matrix has ``1 + n_fft // 2`` columns), at
+        most :data:`MAX_N_FFT`.
     n_mels : int
-        Number of mel bands (rows).
+        Number of mel bands (rows), at most :data:`MAX_N_MELS` (4096).
     fmin : float
         Lowest band edge in Hz.
     fmax : float or None
@@ -674,7 +722,7 @@ def mel_filterbank(
         HTK mel scale instead of Slaney's.
     norm : {"slaney", None, 1, 2, np.inf}
         Row normalisation (see above).
-    dtype : numpy dtype
+    dtype : numpy floating dtype
         Output dtype (float32 like librosa).
 
     Returns
@@ -685,7 +733,8 @@ def mel_filterbank(
     ------
     ValueError
         If ``fmax > sr / 2``, ``fmin >= fmax``, a count is not a positive
-        integer, or ``norm`` is unknown.
+        integer or exceeds its cap, ``norm`` is unknown or ``dtype`` is not
+        a floating dtype.
 
     Warns
     -----
@@ -699,6 +748,7 @@ def mel_filterbank(
     (40, 1025)
     """
     sr, n_fft, n_mels, fmin, fmax, htk = _check_mel_params(sr, n_fft, n_mels, fmin, fmax, htk, norm)
+    dtype = _check_float_dtype(dtype)
     bin_hz = np.fft.rfftfreq(n=n_fft, d=1.0 / sr)
     edges = mel_frequencies(n_mels + 2, fmin=fmin, fmax=fmax, htk=htk)
     widths = np.diff(edges)
@@ -816,7 +866,10 @@ def power_to_db(S, *, ref=1.0, amin: float = 1e-10, top_db: float | None = 80.0,
     S : np.ndarray
         Non-negative power values.
     ref : float or callable
-        Reference power (0 dB), or a function of ``S`` returning it (e.g. ``np.max``).
+        Reference power (0 dB), or a function of ``S`` returning it (e.g.
+        ``np.max``); what the function returns must be one finite number >= 0
+        (like a fixed ``ref``, it is raised to at least ``amin``, so the
+        ``np.max`` of silence is fine).
     amin : float > 0
         Smallest power considered.
     top_db : float >= 0 or None
@@ -833,14 +886,17 @@ def power_to_db(S, *, ref=1.0, amin: float = 1e-10, top_db: float | None = 80.0,
     Raises
     ------
     ValueError
-        If ``S`` is empty, not finite or negative, ``amin <= 0``, ``top_db < 0`` or ``ref <= 0``.
+        If ``S`` is empty, complex, not finite or negative, ``amin <= 0``,
+        ``top_db < 0``, ``ref`` is not a finite number > 0 (or, callable,
+        does not return one finite number >= 0), or ``top_db_axis`` does not
+        name distinct axes of ``S``.
 
     Examples
     --------
     >>> power_to_db(np.array([1.0, 0.1, 0.0]))
     array([  0., -10., -80.])
     """
-    if np.iscomplexobj(S):
+    if isinstance(S, np.ndarray) and np.iscomplexobj(S):
         raise ValueError("S must be real power values; pass np.abs(X) ** 2 for a complex STFT")
     S = check_finite_array("S", S, min_ndim=0)
     if S.dtype not in (np.float32, np.float64):
@@ -849,13 +905,42 @@ def power_to_db(S, *, ref=1.0, amin: float = 1e-10, top_db: float | None = 80.0,
         raise ValueError("S must be non-negative power values")
     amin = check_positive("amin", amin)
     top_db = _check_top_db(top_db)
-    ref_value = ref(S) if callable(ref) else check_positive("ref", ref)
+    top_db_axis = _check_axes("top_db_axis", top_db_axis, S.ndim)
+    ref_value = _check_ref_result(ref, ref(S)) if callable(ref) else check_positive("ref", ref)
     log_spec = 10.0 * np.log10(np.maximum(S, S.dtype.type(amin)))
     log_spec -= S.dtype.type(10.0 * np.log10(max(float(amin), float(ref_value))))
     if top_db is not None:
         floor = log_spec.max(axis=top_db_axis, keepdims=top_db_axis is not None) - S.dtype.type(top_db)
         log_spec = np.maximum(log_spec, floor)
     return log_spec
+
+
+def _check_ref_result(ref, value) -> float:
+    """What a callable ``ref`` returned: one finite number >= 0 (0, e.g. ``np.max`` of silence, counts as ``amin``)."""
+    if isinstance(value, np.ndarray):
+        scalar = value.item() if value.ndim == 0 else None
+    else:
+        scalar = value.item() if isinstance(value, np.generic) else value
+    if not _is_finite_real(scalar) or scalar < 0:
+        name = getattr(ref, "__name__", repr(ref))
+        raise ValueError(f"ref={name}: ref(S) must return one finite number >= 0 (a power), got {value!r}")
+    return float(scalar)
+
+
+def _check_axes(name: str, axes, ndim: int):
+    """None, an axis or a tuple of distinct axes of an array with ``ndim`` dimensions (normalised to >= 0)."""
+    if axes is None:
+        return None
+    single = not isinstance(axes, (tuple, list))
+    items = (axes,) if single else tuple(axes)
+    if not items:
+        raise ValueError(f"{name}={axes!r} must be None, an axis or a non-empty tuple of axes")
+    normalised = tuple(check_in_range(name, a, -ndim, ndim - 1, integer=True) % ndim for a in items) if ndim else None
+    if normalised is None:
+        raise ValueError(f"{name}={axes!r} must be None for a scalar (0-d) input")
+    if len(set(normalised)) != len(normalised):
+        raise ValueError(f"{name}={axes!r} must name distinct axes")
+    return normalised[0] if single else normalised
 
 
 def db_to_power(S_db, *, ref: float = 1.0) -> np.ndarray:
@@ -878,7 +963,8 @@ def db_to_power(S_db, *, ref: float = 1.0) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``S_db`` is empty or not finite, or ``ref <= 0``.
+        If ``S_db`` is empty, complex or not finite, ``ref <= 0``, or the
+        power overflows (values above about 3000 dB).
 
     Examples
     --------
@@ -886,8 +972,15 @@ def db_to_power(S_db, *, ref: float = 1.0) -> np.ndarray:
     array([1. , 0.1])
     """
     S_db = check_finite_array("S_db", S_db, min_ndim=0)
-    ref = check_positive("ref", ref)
-    return ref * np.power(10.0, 0.1 * S_db)
+    return _db_to_power(S_db, check_positive("ref", ref), "S_db")
+
+
+def _db_to_power(S_db: np.ndarray, ref: float, name: str) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        power = ref * np.power(10.0, 0.1 * S_db)
+    if not np.all(np.isfinite(power)):
+        raise ValueError(f"{name} holds values too large for a finite power (max {np.max(S_db)!r} dB)")
+    return power
 
 
 # ----------------------------------------------------------------------------- DCT
@@ -905,8 +998,9 @@ def dct_matrix(n_out: int, n_in: int, *, dtype=np.float64) -> np.ndarray:
     n_out : int
         Number of coefficients (rows), ``<= n_in``.
     n_in : int
-        Length of the transformed vectors.
-    dtype : numpy dtype
+        Length of the transformed vectors, at most :data:`MAX_N_MELS` (4096;
+        :func:`dct` handles longer vectors with ``scipy.fft``).
+    dtype : numpy floating dtype
         Output dtype.
 
     Returns
@@ -916,7 +1010,8 @@ def dct_matrix(n_out: int, n_in: int, *, dtype=np.float64) -> np.ndarray:
     Raises
     ------
     ValueError
-        If a size is not a positive integer or ``n_out > n_in``.
+        If a size is not a positive integer, ``n_in > MAX_N_MELS``,
+        ``n_out > n_in`` or ``dtype`` is not a floating dtype.
 
     Examples
     --------
@@ -924,8 +1019,9 @@ def dct_matrix(n_out: int, n_in: int, *, dtype=np.float64) -> np.ndarray:
     >>> np.allclose(C @ C.T, np.eye(4))
     True
     """
-    n_in = check_positive_int("n_in", n_in)
+    n_in = check_positive_int("n_in", n_in, maximum=MAX_N_MELS)
     n_out = check_in_range("n_out", n_out, 1, n_in, integer=True)
+    dtype = _check_float_dtype(dtype)
     k = np.arange(n_out)[:, None]
     n = np.arange(n_in)[None, :]
     basis = np.sqrt(2.0 / n_in) * np.cos(np.pi * k * (2 * n + 1) / (2 * n_in))
@@ -938,7 +1034,8 @@ def dct(x, *, axis: int = -1, n_coefficients: int | None = None) -> np.ndarray:
 
     Equals ``scipy.fft.dct(x, type=2, norm="ortho", axis=axis)[..., :n_coefficients]``,
     computed as a product with :func:`dct_matrix` (fast for the short
-    vectors of MFCCs, and only the kept coefficients are computed).
+    vectors of MFCCs, and only the kept coefficients are computed); vectors
+    longer than 1024 go through ``scipy.fft.dct`` instead.
 
     Chapter: 05_mfcc_features
 
@@ -959,7 +1056,8 @@ def dct(x, *, axis: int = -1, n_coefficients: int | None = None) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``x`` is empty or not finite, or ``n_coefficients`` exceeds the axis length.
+        If ``x`` is empty, complex or not finite, ``axis`` is not an axis of
+        ``x``, or ``n_coefficients`` is not an integer in ``[1, x.shape[axis]]``.
 
     Examples
     --------
@@ -973,6 +1071,10 @@ def dct(x, *, axis: int = -1, n_coefficients: int | None = None) -> np.ndarray:
     axis = check_in_range("axis", axis, -x.ndim, x.ndim - 1, integer=True)
     n_in = x.shape[axis]
     n_coefficients = n_in if n_coefficients is None else n_coefficients
+    n_coefficients = check_in_range("n_coefficients", n_coefficients, 1, n_in, integer=True)
+    if n_in > _DCT_MATRIX_MAX:
+        c = scipy.fft.dct(x, type=2, norm="ortho", axis=axis, workers=FFT_WORKERS)
+        return np.take(c, np.arange(n_coefficients), axis=axis)
     basis = dct_matrix(n_coefficients, n_in, dtype=x.dtype)
     return np.moveaxis(_matmul_frames(np.moveaxis(x, axis, -1), basis.T), -1, axis)
 
@@ -989,8 +1091,8 @@ def idct(c, *, axis: int = -1, n: int | None = None) -> np.ndarray:
     axis : int
         Axis holding the coefficients.
     n : int or None
-        Length of the output vectors (``>=`` the number of coefficients);
-        ``None`` means as many as coefficients.
+        Length of the output vectors (``>=`` the number of coefficients, at
+        most :data:`MAX_N_FFT`); ``None`` means as many as coefficients.
 
     Returns
     -------
@@ -1000,7 +1102,8 @@ def idct(c, *, axis: int = -1, n: int | None = None) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``c`` is empty or not finite, or ``n`` is smaller than the number of coefficients.
+        If ``c`` is empty, complex or not finite, or ``n`` is not an integer
+        between the number of coefficients and ``MAX_N_FFT``.
 
     Examples
     --------
@@ -1013,7 +1116,9 @@ def idct(c, *, axis: int = -1, n: int | None = None) -> np.ndarray:
     axis = check_in_range("axis", axis, -c.ndim, c.ndim - 1, integer=True)
     n_coefficients = c.shape[axis]
     n = n_coefficients if n is None else n
-    n = check_in_range("n", n, n_coefficients, np.inf, integer=True)
+    n = check_in_range("n", n, n_coefficients, max(MAX_N_FFT, n_coefficients), integer=True)
+    if n > _DCT_MATRIX_MAX:
+        return scipy.fft.idct(c, type=2, norm="ortho", axis=axis, n=n, workers=FFT_WORKERS)
     basis = dct_matrix(n_coefficients, n, dtype=c.dtype)
     return np.moveaxis(_matmul_frames(np.moveaxis(c, axis, -1), basis), -1, axis)
 
@@ -1104,7 +1209,7 @@ def mfcc(
     y = _check_signal(y)
     n_fft, hop_length, win_length, center = _check_stft_params(n_fft, hop_length, win_length, window, center, pad_mode)
     power = _check_power(power)
-    n_mels = check_positive_int("n_mels", n_mels)
+    n_mels = _check_n_mels(n_mels)
     n_mfcc, lifter, top_db = _check_mfcc_params(n_mfcc, n_mels, lifter, top_db)
     weights = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm, dtype=y.dtype)
     # Everything stays in the (..., n_frames, features) layout so that the mel
@@ -1133,7 +1238,7 @@ def delta(data, *, width: int = 9, order: int = 1, axis: int = -1, mode: str = "
     data : np.ndarray
         Features, e.g. MFCCs ``(..., n_mfcc, n_frames)``.
     width : int
-        Odd number of frames, ``>= 3``.
+        Odd number of frames, ``>= 3`` and at most :data:`MAX_N_FFT`.
     order : int
         Derivative order (1: delta, 2: delta-delta).
     axis : int
@@ -1149,8 +1254,9 @@ def delta(data, *, width: int = 9, order: int = 1, axis: int = -1, mode: str = "
     Raises
     ------
     ValueError
-        If ``width`` is even or < 3, ``order`` is not positive, or
-        ``width`` exceeds the number of frames with ``mode="interp"``.
+        If ``data`` is empty, complex or not finite, ``width`` is even, < 3 or
+        above ``MAX_N_FFT``, ``order`` is not a positive integer below
+        ``width``, or ``width`` exceeds the number of frames with ``mode="interp"``.
 
     Examples
     --------
@@ -1158,10 +1264,10 @@ def delta(data, *, width: int = 9, order: int = 1, axis: int = -1, mode: str = "
     array([1., 1., 1.])
     """
     data = check_finite_array("data", data)
-    width = check_positive_int("width", width)
+    width = check_positive_int("width", width, maximum=MAX_N_FFT)
     if width < 3 or width % 2 == 0:
         raise ValueError(f"width={width} must be an odd integer >= 3")
-    order = check_positive_int("order", order)
+    order = check_in_range("order", order, 1, width - 1, integer=True)
     check_choice("mode", mode, ("interp", "nearest", "mirror", "constant", "wrap"))
     axis = check_in_range("axis", axis, -data.ndim, data.ndim - 1, integer=True)
     if mode == "interp" and width > data.shape[axis]:
@@ -1189,7 +1295,7 @@ def mfcc_to_mel(M, *, n_mels: int = 128, lifter: float = 0, ref: float = 1.0) ->
     M : np.ndarray [shape=(..., n_mfcc, n_frames)]
         MFCCs from :func:`mfcc`.
     n_mels : int
-        Number of mel bands to rebuild (``>= n_mfcc``).
+        Number of mel bands to rebuild (``>= n_mfcc``, at most :data:`MAX_N_MELS`).
     lifter : float >= 0
         The lifter used by :func:`mfcc`.
     ref : float > 0
@@ -1202,8 +1308,9 @@ def mfcc_to_mel(M, *, n_mels: int = 128, lifter: float = 0, ref: float = 1.0) ->
     Raises
     ------
     ValueError
-        If ``M`` is empty, not finite or has fewer than 2 dimensions, or
-        ``n_mels < n_mfcc``.
+        If ``M`` is empty, complex, not finite or has fewer than 2 dimensions,
+        ``n_mels < n_mfcc`` or ``n_mels > MAX_N_MELS``, or the dB values are
+        too large for a finite power.
 
     Examples
     --------
@@ -1213,13 +1320,14 @@ def mfcc_to_mel(M, *, n_mels: int = 128, lifter: float = 0, ref: float = 1.0) ->
     M = check_finite_array("M", M, min_ndim=2)
     if M.dtype not in (np.float32, np.float64):
         M = M.astype(np.float64)
-    n_mels = check_positive_int("n_mels", n_mels)
+    n_mels = _check_n_mels(n_mels)
     if n_mels < M.shape[-2]:
         raise ValueError(f"n_mels={n_mels} must be >= the number of coefficients n_mfcc={M.shape[-2]}")
     lifter = _check_lifter(lifter)
+    ref = check_positive("ref", ref)
     if lifter > 0:
         M = M / _lifter_weights(M.shape[-2], lifter, M.dtype)[:, None]
-    return db_to_power(idct(M, axis=-2, n=n_mels), ref=ref)
+    return _db_to_power(idct(M, axis=-2, n=n_mels), ref, "M")
 
 
 def mfcc_to_audio(
@@ -1259,11 +1367,12 @@ def mfcc_to_audio(
     sr, n_mels, n_fft, hop_length, fmin, fmax, htk, norm, lifter, power
         The parameters :func:`mfcc` used.
     n_iter : int
-        Griffin-Lim iterations.
+        Griffin-Lim iterations, at most 10,000 (librosa's default is 32).
     length : int or None
-        Output length in samples (``None``: as the frames imply).
+        Output length in samples (``None``: as the frames imply), at most
+        ``(n_frames + 1) * hop_length + n_fft`` (what the frames cover).
     seed : int
-        Seed of the random initial phase.
+        Seed of the random initial phase, a non-negative integer.
 
     Returns
     -------
@@ -1272,7 +1381,8 @@ def mfcc_to_audio(
     Raises
     ------
     ValueError
-        For invalid MFCCs or parameters (as :func:`mfcc_to_mel` and :func:`mel_filterbank`).
+        For invalid MFCCs or parameters (as :func:`mfcc_to_mel` and
+        :func:`mel_filterbank`), or a ``length`` beyond what the frames cover.
 
     Examples
     --------
@@ -1282,17 +1392,17 @@ def mfcc_to_audio(
     """
     import librosa
 
-    n_fft = check_positive_int("n_fft", n_fft)
-    hop_length = check_positive_int("hop_length", hop_length)
-    n_iter = check_positive_int("n_iter", n_iter)
+    n_fft = _check_n_fft(n_fft)
+    hop_length = _check_n_fft(hop_length, "hop_length")
+    n_iter = check_positive_int("n_iter", n_iter, maximum=_MAX_GRIFFIN_LIM_ITERATIONS)
     power = _check_power(power)
-    if length is not None:
-        length = check_positive_int("length", length)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed={seed!r} must be a non-negative integer")
+    seed = check_seed("seed", seed, allow_none=False)
     mel_params = _check_mel_params(sr, n_fft, n_mels, fmin, fmax, htk, norm)
     sr, n_fft, n_mels, fmin, fmax, htk = mel_params
     mel_power = mfcc_to_mel(M, n_mels=n_mels, lifter=lifter).astype(np.float32)
+    if length is not None:
+        covered = (mel_power.shape[-1] + 1) * hop_length + n_fft
+        length = check_positive_int("length", length, maximum=covered)
     magnitude = librosa.feature.inverse.mel_to_stft(
         mel_power, sr=sr, n_fft=n_fft, power=power, fmin=fmin, fmax=fmax, htk=htk, norm=norm
     )
@@ -1311,9 +1421,14 @@ def _check_tf_signal(y):
     """Convert to a float32 tensor; check emptiness and finiteness when the values are at hand (eager)."""
     import tensorflow as tf
 
-    y = tf.convert_to_tensor(y)
+    try:
+        y = tf.convert_to_tensor(y)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"y must be a real signal (tensor or array of numbers), got {type(y).__name__}: {err}") from None
     if y.dtype.is_complex:
         raise ValueError("y must be a real-valued signal, got a complex tensor")
+    if not (y.dtype.is_floating or y.dtype.is_integer) or y.dtype.is_bool:
+        raise ValueError(f"y must be a real numeric signal, got dtype {y.dtype.name}")
     y = tf.cast(y, tf.float32)
     if y.shape.rank is not None and y.shape.rank < 1:
         raise ValueError(f"y must have at least 1 dimension(s), got shape {tuple(y.shape)}")

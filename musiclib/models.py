@@ -19,6 +19,7 @@ from ._validation import (
     check_nonnegative,
     check_positive,
     check_positive_int,
+    check_seed,
 )
 
 __all__ = [
@@ -34,12 +35,20 @@ __all__ = [
     "chord_dataset",
     "build_mlp",
     "build_mlp_classifier",
+    "MAX_MLP_PARAMS",
 ]
 
 #: Activation functions known to :func:`activation` (and to the tiny net).
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
 
 _LEAKY_SLOPE = 0.2
+
+#: Most weights a tiny net may have (80 MB of float64): a larger one is almost surely a typo.
+_MAX_TINY_NET_WEIGHTS = 10**7
+#: Most parameters :func:`build_mlp` builds (400 MB of float32); the course's largest model has 4.6 million.
+MAX_MLP_PARAMS = 10**8
+#: Most gradient-descent steps :func:`train_tiny_net` takes (its loss history is kept in memory).
+_MAX_STEPS = 10**7
 
 
 # ---------------------------------------------------------------------------
@@ -117,9 +126,9 @@ def init_tiny_net(n_inputs: int, n_hidden: int, n_outputs: int = 1, *, seed: int
     Parameters
     ----------
     n_inputs, n_hidden, n_outputs : int
-        Layer widths.
+        Layer widths; at most 10 million weights in all.
     seed : int
-        Seed of the numpy generator.
+        Seed of the numpy generator, a non-negative integer.
 
     Returns
     -------
@@ -129,7 +138,8 @@ def init_tiny_net(n_inputs: int, n_hidden: int, n_outputs: int = 1, *, seed: int
     Raises
     ------
     ValueError
-        If a width is not a positive integer.
+        If a width is not a positive integer, the net would have more than
+        10 million weights, or ``seed`` is not a non-negative integer.
 
     Examples
     --------
@@ -140,7 +150,13 @@ def init_tiny_net(n_inputs: int, n_hidden: int, n_outputs: int = 1, *, seed: int
     n_inputs = check_positive_int("n_inputs", n_inputs)
     n_hidden = check_positive_int("n_hidden", n_hidden)
     n_outputs = check_positive_int("n_outputs", n_outputs)
-    rng = np.random.default_rng(seed)
+    n_weights = n_hidden * (n_inputs + n_outputs)
+    if n_weights > _MAX_TINY_NET_WEIGHTS:
+        raise ValueError(
+            f"n_inputs={n_inputs}, n_hidden={n_hidden}, n_outputs={n_outputs} give {n_weights} weights; "
+            f"the tiny net allows at most {_MAX_TINY_NET_WEIGHTS}"
+        )
+    rng = np.random.default_rng(check_seed("seed", seed, allow_none=False))
 
     def glorot(fan_in, fan_out):
         limit = np.sqrt(6.0 / (fan_in + fan_out))
@@ -155,9 +171,17 @@ def init_tiny_net(n_inputs: int, n_hidden: int, n_outputs: int = 1, *, seed: int
 
 
 def _check_params(params):
+    """The tiny net's parameters: finite real arrays W1 (i, h), b1 (h,), W2 (h, o), b2 (o,)."""
     if not isinstance(params, dict) or set(params) != {"W1", "b1", "W2", "b2"}:
         raise ValueError("params must be a dict with keys W1, b1, W2, b2 (see init_tiny_net)")
-    return {k: np.asarray(v, dtype=float) for k, v in params.items()}
+    out = {k: check_finite_array(f"params[{k!r}]", v).astype(float) for k, v in params.items()}
+    W1, b1, W2, b2 = (out[k] for k in ("W1", "b1", "W2", "b2"))
+    if W1.ndim != 2 or W2.ndim != 2 or b1.shape != (W1.shape[1],) or W2.shape[0] != W1.shape[1] or b2.shape != (W2.shape[1],):
+        raise ValueError(
+            "params must have shapes W1 (n_inputs, n_hidden), b1 (n_hidden,), W2 (n_hidden, n_outputs), b2 (n_outputs,); "
+            f"got {', '.join(f'{k} {v.shape}' for k, v in out.items())}"
+        )
+    return out
 
 
 def tiny_net_forward(params: dict, x, *, hidden_activation: str = "tanh"):
@@ -226,9 +250,11 @@ def tiny_net_backward(params: dict, cache: dict, d_logits):
     Raises
     ------
     ValueError
-        If ``d_logits`` does not match the forward pass.
+        If ``params`` or ``cache`` is malformed, or ``d_logits`` does not
+        match the forward pass.
     """
     params = _check_params(params)
+    cache = _check_cache(cache, params)
     d_logits = check_finite_array("d_logits", d_logits, min_ndim=2).astype(float)
     expected = (cache["h"].shape[0], params["W2"].shape[1])
     if d_logits.shape != expected:
@@ -243,12 +269,25 @@ def tiny_net_backward(params: dict, cache: dict, d_logits):
     }
 
 
-def _check_targets(y, n):
+def _check_cache(cache, params):
+    """The dict from :func:`tiny_net_forward` for these ``params``."""
+    keys = {"x", "a", "h", "dh_da"}
+    if not isinstance(cache, dict) or not keys <= set(cache):
+        raise ValueError("cache must be the dict returned by tiny_net_forward (keys x, a, h, dh_da)")
+    out = {k: check_finite_array(f"cache[{k!r}]", cache[k], min_ndim=2).astype(float) for k in keys}
+    n_inputs, n_hidden = params["W1"].shape
+    batch = out["x"].shape[0]
+    if out["x"].shape != (batch, n_inputs) or any(out[k].shape != (batch, n_hidden) for k in ("a", "h", "dh_da")):
+        raise ValueError(f"cache does not match params: expected x (batch, {n_inputs}) and a, h, dh_da (batch, {n_hidden})")
+    return out
+
+
+def _check_targets(y, shape):
+    """Binary targets, one per logit, reshaped to ``shape`` (batch, n_outputs)."""
     y = check_finite_array("y", y, min_ndim=1).astype(float)
-    y = y.reshape(n, -1) if y.size % n == 0 else y
-    if y.shape[0] != n or np.any((y != 0) & (y != 1)):
-        raise ValueError(f"y must hold {n} binary targets (0 or 1), got shape {y.shape}")
-    return y
+    if y.size != int(np.prod(shape)) or y.shape[0] != shape[0] or np.any((y != 0) & (y != 1)):
+        raise ValueError(f"y must hold {shape[0]} binary targets (0 or 1) per output, shape {shape}; got shape {y.shape}")
+    return y.reshape(shape)
 
 
 def tiny_net_loss_and_gradients(params: dict, x, y, *, hidden_activation: str = "tanh"):
@@ -285,7 +324,7 @@ def tiny_net_loss_and_gradients(params: dict, x, y, *, hidden_activation: str = 
     tiny_net_gradients_tf : the same numbers from ``tf.GradientTape``.
     """
     logits, cache = tiny_net_forward(params, x, hidden_activation=hidden_activation)
-    y = _check_targets(y, logits.shape[0]).reshape(logits.shape)
+    y = _check_targets(y, logits.shape)
     loss = float(np.mean(np.logaddexp(0.0, logits) - y * logits))
     sigma = 0.5 * (1.0 + np.tanh(0.5 * logits))
     d_logits = (sigma - y) / logits.size
@@ -305,13 +344,20 @@ def tiny_net_gradients_tf(params: dict, x, y, *, hidden_activation: str = "tanh"
     loss : float
     grads : dict
         ``W1``, ``b1``, ``W2``, ``b2`` as numpy arrays.
+
+    Raises
+    ------
+    ValueError
+        As :func:`tiny_net_loss_and_gradients`.
     """
     import tensorflow as tf
 
     params = _check_params(params)
     check_choice("hidden_activation", hidden_activation, ACTIVATIONS)
     x = check_finite_array("x", x, min_ndim=2).astype(float)
-    y = _check_targets(y, x.shape[0]).reshape(x.shape[0], -1)
+    if x.ndim != 2 or x.shape[1] != params["W1"].shape[0]:
+        raise ValueError(f"x must have shape (batch, {params['W1'].shape[0]}), got {x.shape}")
+    y = _check_targets(y, (x.shape[0], params["W2"].shape[1]))
     variables = {k: tf.Variable(v, dtype=tf.float64) for k, v in params.items()}
     act = {
         "sigmoid": tf.sigmoid,
@@ -344,7 +390,7 @@ def train_tiny_net(x, y, *, n_hidden: int = 8, learning_rate: float = 0.5, steps
     learning_rate : float
         Step size of gradient descent.
     steps : int
-        Number of updates.
+        Number of updates, at most 10 million.
     hidden_activation : str
         One of :data:`ACTIVATIONS`.
     seed : int
@@ -357,6 +403,13 @@ def train_tiny_net(x, y, *, n_hidden: int = 8, learning_rate: float = 0.5, steps
     losses : np.ndarray [shape=(steps,)]
         Loss before each update.
 
+    Raises
+    ------
+    ValueError
+        If a parameter is out of range, ``x``/``y`` are malformed (as in
+        :func:`tiny_net_loss_and_gradients`), or training diverges (the loss
+        stops being finite: lower ``learning_rate``).
+
     Examples
     --------
     >>> xor_x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -366,13 +419,18 @@ def train_tiny_net(x, y, *, n_hidden: int = 8, learning_rate: float = 0.5, steps
     """
     n_hidden = check_positive_int("n_hidden", n_hidden)
     learning_rate = check_positive("learning_rate", learning_rate)
-    steps = check_positive_int("steps", steps)
+    steps = check_positive_int("steps", steps, maximum=_MAX_STEPS)
     x = check_finite_array("x", x, min_ndim=2)
+    if x.ndim != 2:
+        raise ValueError(f"x must have shape (batch, n_inputs), got {x.shape}")
     params = init_tiny_net(x.shape[1], n_hidden, 1, seed=seed)
     losses = np.empty(steps)
     for step in range(steps):
-        losses[step], grads = tiny_net_loss_and_gradients(params, x, y, hidden_activation=hidden_activation)
-        params = {k: params[k] - learning_rate * grads[k] for k in params}
+        with np.errstate(over="ignore", invalid="ignore"):  # a divergence is reported just below
+            losses[step], grads = tiny_net_loss_and_gradients(params, x, y, hidden_activation=hidden_activation)
+            params = {k: params[k] - learning_rate * grads[k] for k in params}
+        if not (np.isfinite(losses[step]) and all(np.all(np.isfinite(v)) for v in params.values())):
+            raise ValueError(f"learning_rate={learning_rate!r}: training diverged at step {step} (non-finite loss or weights)")
     return params, losses
 
 
@@ -395,10 +453,10 @@ def chord_chroma(midi_pitches, *, n_harmonics: int = 6, rolloff: float = 1.0):
 
     Parameters
     ----------
-    midi_pitches : sequence of int
+    midi_pitches : sequence of int [shape=(n,)]
         MIDI numbers of the notes (repeats and octave doublings count).
     n_harmonics : int
-        Harmonics per note (1 = pure pitch classes).
+        Harmonics per note (1 = pure pitch classes), at most 10,000.
     rolloff : float
         Harmonic ``k`` has weight ``1/k**rolloff``.
 
@@ -419,9 +477,11 @@ def chord_chroma(midi_pitches, *, n_harmonics: int = 6, rolloff: float = 1.0):
     [0, 4, 7]
     """
     pitches = check_finite_array("midi_pitches", midi_pitches, min_ndim=1)
+    if pitches.ndim != 1:
+        raise ValueError(f"midi_pitches must be one-dimensional, got shape {pitches.shape}")
     if np.any(pitches < 0) or np.any(pitches > 127):
         raise ValueError("midi_pitches must lie in MIDI 0-127")
-    n_harmonics = check_positive_int("n_harmonics", n_harmonics)
+    n_harmonics = check_positive_int("n_harmonics", n_harmonics, maximum=10_000)
     rolloff = check_nonnegative("rolloff", rolloff)
     k = np.arange(1, n_harmonics + 1)
     classes = np.round(pitches[:, None] + 12.0 * np.log2(k)[None, :]).astype(int) % 12
@@ -446,17 +506,17 @@ def chord_dataset(n_examples: int, *, qualities=("maj", "min"), noise: float = 0
     Parameters
     ----------
     n_examples : int
-        Number of chords.
+        Number of chords, at most 1,000,000.
     qualities : sequence of str
         Keys of ``musiclib.theory.CHORD_QUALITIES``; the label is the index in this sequence.
     noise : float
-        Standard deviation of the added noise (chroma entries average 1/12 ≈ 0.083).
+        Standard deviation of the added noise, in [0, 1] (chroma entries average 1/12 ≈ 0.083).
     n_harmonics : int
         Overtones per note, see :func:`chord_chroma`.
     extra_note_prob : float
         Probability of one added non-chord tone, in [0, 1].
     seed : int
-        Seed of the numpy generator.
+        Seed of the numpy generator, a non-negative integer.
 
     Returns
     -------
@@ -480,15 +540,21 @@ def chord_dataset(n_examples: int, *, qualities=("maj", "min"), noise: float = 0
     """
     from . import theory
 
-    n_examples = check_positive_int("n_examples", n_examples)
-    qualities = tuple(qualities)
-    if len(qualities) < 2 or len(set(qualities)) != len(qualities):
-        raise ValueError(f"qualities={qualities!r} must hold at least two distinct chord qualities")
+    n_examples = check_positive_int("n_examples", n_examples, maximum=1_000_000)
+    if isinstance(qualities, (str, bytes)):
+        raise ValueError(f"qualities={qualities!r} must be a sequence of chord qualities, e.g. ('maj', 'min'), not one string")
+    try:
+        qualities = tuple(qualities)
+    except TypeError:
+        raise ValueError(f"qualities={qualities!r} must be a sequence of chord qualities, e.g. ('maj', 'min')") from None
     for quality in qualities:
         check_choice("qualities", quality, tuple(theory.CHORD_QUALITIES))
-    noise = check_nonnegative("noise", noise)
+    if len(qualities) < 2 or len(set(qualities)) != len(qualities):
+        raise ValueError(f"qualities={qualities!r} must hold at least two distinct chord qualities")
+    noise = check_nonnegative("noise", noise, maximum=1.0)
+    n_harmonics = check_positive_int("n_harmonics", n_harmonics, maximum=10_000)
     extra_note_prob = check_in_range("extra_note_prob", extra_note_prob, 0.0, 1.0)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed, allow_none=False))
     labels = rng.permutation(np.arange(n_examples) % len(qualities))
     x = np.empty((n_examples, 12))
     for i, label in enumerate(labels):
@@ -508,6 +574,18 @@ def chord_dataset(n_examples: int, *, qualities=("maj", "min"), noise: float = 0
 # ---------------------------------------------------------------------------
 # Keras builders
 # ---------------------------------------------------------------------------
+
+
+def _check_keras_activation(name: str, value) -> None:
+    """A name (or callable) that ``keras.activations.get`` understands."""
+    import keras
+
+    if not (isinstance(value, str) or callable(value)):
+        raise ValueError(f"{name}={value!r} must be a Keras activation name such as 'relu', or a callable")
+    try:
+        keras.activations.get(value)
+    except (ValueError, TypeError):
+        raise ValueError(f"{name}={value!r} is not a Keras activation (e.g. 'relu', 'tanh', 'sigmoid', 'leaky_relu')") from None
 
 
 def build_mlp(input_dim: int, *, hidden=(64,), output_dim: int = 1, activation: str = "relu",
@@ -535,7 +613,7 @@ def build_mlp(input_dim: int, *, hidden=(64,), output_dim: int = 1, activation: 
         Dropout rate after each hidden layer, in [0, 1).
     l2 : float
         L2 weight-decay factor on every kernel (0 = none).
-    seed : int or None
+    seed : int >= 0 or None
         Seed of the weight initialisers and dropout (reproducible models).
     name : str
         Model name.
@@ -547,7 +625,10 @@ def build_mlp(input_dim: int, *, hidden=(64,), output_dim: int = 1, activation: 
     Raises
     ------
     ValueError
-        If a size is not a positive integer, or ``dropout``/``l2`` are out of range.
+        If a size is not a positive integer, the network would have more than
+        :data:`MAX_MLP_PARAMS` (100 million) parameters, ``dropout``/``l2``
+        are out of range, ``seed`` is not a non-negative integer or None, an
+        activation is unknown to Keras, or ``name`` is not a string.
 
     Examples
     --------
@@ -563,10 +644,22 @@ def build_mlp(input_dim: int, *, hidden=(64,), output_dim: int = 1, activation: 
         hidden = tuple(hidden)
     except TypeError:
         raise ValueError(f"hidden={hidden!r} must be a sequence of positive integers") from None
-    for units in hidden:
-        check_positive_int("hidden", units)
+    hidden = tuple(check_positive_int("hidden", units) for units in hidden)
+    widths = (input_dim, *hidden, output_dim)
+    n_params = sum((a + 1) * b for a, b in zip(widths[:-1], widths[1:]))
+    if n_params > MAX_MLP_PARAMS:
+        raise ValueError(
+            f"input_dim={input_dim}, hidden={hidden}, output_dim={output_dim} give {n_params} parameters; "
+            f"build_mlp allows at most {MAX_MLP_PARAMS}"
+        )
     dropout = check_in_range("dropout", dropout, 0.0, 0.999)
     l2 = check_nonnegative("l2", l2)
+    seed = check_seed("seed", seed)
+    _check_keras_activation("activation", activation)
+    if output_activation is not None:
+        _check_keras_activation("output_activation", output_activation)
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name={name!r} must be a non-empty string")
     regularizer = keras.regularizers.L2(l2) if l2 > 0 else None
 
     def init(i):
@@ -595,7 +688,8 @@ def build_mlp_classifier(input_dim: int, n_classes: int, *, hidden=(64,), activa
     input_dim : int
         Number of input features.
     n_classes : int
-        Number of classes, at least 2; labels are integers ``0 … n_classes-1``.
+        Number of classes, at least 2 (and at most :data:`MAX_MLP_PARAMS`);
+        labels are integers ``0 … n_classes-1``.
     hidden, activation, dropout, l2, seed, name
         As in :func:`build_mlp`.
     learning_rate : float
@@ -619,7 +713,7 @@ def build_mlp_classifier(input_dim: int, n_classes: int, *, hidden=(64,), activa
     """
     import keras
 
-    n_classes = check_positive_int("n_classes", n_classes)
+    n_classes = check_positive_int("n_classes", n_classes, maximum=MAX_MLP_PARAMS)
     if n_classes < 2:
         raise ValueError(f"n_classes={n_classes!r} must be an integer >= 2")
     learning_rate = check_positive("learning_rate", learning_rate)

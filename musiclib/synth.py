@@ -10,6 +10,9 @@ Conventions
 - The sample rate ``sr`` (Hz) is always passed explicitly; the course default
   is 22050 Hz (:data:`musiclib.config.DEFAULT_SR`).
 - A duration of ``d`` seconds is ``round(d * sr)`` samples, never fewer than 1.
+- Caps, so that a typo cannot exhaust memory: ``sr`` is an integer of at most
+  :data:`MAX_SR` (192 kHz) and every duration (a tone, an envelope segment, a
+  whole rendering) is at most :data:`MAX_DURATION` (600 s, 10 minutes).
 """
 
 from __future__ import annotations
@@ -21,13 +24,17 @@ import numpy as np
 from scipy.signal import lfilter
 
 from ._validation import (
-    _is_real,
+    MAX_DURATION,
+    MAX_SAMPLE_RATE,
+    _is_finite_real,
+    _repr,
     check_choice,
     check_finite_array,
     check_in_range,
     check_nonnegative,
     check_positive,
     check_positive_int,
+    check_seed,
 )
 from .config import DEFAULT_SR
 from .theory import midi_to_hz
@@ -35,6 +42,8 @@ from .theory import midi_to_hz
 __all__ = [
     "DEFAULT_HARMONICS",
     "INSTRUMENTS",
+    "MAX_SR",
+    "MAX_DURATION",
     "sine",
     "adsr",
     "additive_tone",
@@ -49,13 +58,32 @@ DEFAULT_HARMONICS = (1.0, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 6)
 #: Instruments understood by :func:`render_notes`.
 INSTRUMENTS = ("additive", "sine", "karplus")
 
+#: Highest sample rate accepted, in Hz (the top rate of common audio hardware).
+MAX_SR = MAX_SAMPLE_RATE
+# MAX_DURATION (imported): the longest tone, envelope segment or rendering, in seconds (600 s).
+
+# Lowest Karplus-Strong frequency in Hz: the delay line holds one period, sr / freq samples.
+_MIN_STRING_HZ = 1.0
+
 # Shortest fade in or out (seconds) that render_notes gives a note edge, whatever
 # attack/release ask for: a step from silence to a sounding tone is a click.
 _MIN_EDGE_FADE = 0.002
 
 
+def _check_sr(sr) -> int:
+    return check_positive_int("sr", sr, maximum=MAX_SR)
+
+
+def _check_seconds(name: str, value) -> float:
+    """A segment length in seconds: finite, >= 0 and at most MAX_DURATION."""
+    return check_nonnegative(name, value, maximum=MAX_DURATION)
+
+
 def _n_samples(duration, sr: int) -> int:
     duration = check_positive("duration", duration)
+    # One sample of slack: render_notes rounds a note's start, end and release separately.
+    if duration > MAX_DURATION + 1.0 / sr:
+        raise ValueError(f"duration={duration!r} must be a finite number > 0 and <= {MAX_DURATION:g} (seconds)")
     return max(1, int(round(duration * sr)))
 
 
@@ -71,9 +99,9 @@ def sine(freq: float, duration: float, sr: int = DEFAULT_SR, *, amplitude: float
         frequency) are allowed on purpose, to demonstrate aliasing: they sound
         at a folded-back lower frequency (chapter 04).
     duration : float
-        Length in seconds, > 0.
+        Length in seconds, in (0, :data:`MAX_DURATION`].
     sr : int
-        Sample rate in Hz.
+        Sample rate in Hz, at most :data:`MAX_SR`.
     amplitude : float
         Peak value, in [0, 1].
     phase : float
@@ -86,7 +114,8 @@ def sine(freq: float, duration: float, sr: int = DEFAULT_SR, *, amplitude: float
     Raises
     ------
     ValueError
-        If a parameter is out of range.
+        If a parameter is out of range, or ``freq`` is so large that the
+        phase ``2 pi freq t`` overflows.
 
     Examples
     --------
@@ -95,11 +124,13 @@ def sine(freq: float, duration: float, sr: int = DEFAULT_SR, *, amplitude: float
     ((22050,), dtype('float32'))
     """
     freq = check_positive("freq", freq)
-    sr = check_positive_int("sr", sr)
+    sr = _check_sr(sr)
     n = _n_samples(duration, sr)
     amplitude = check_in_range("amplitude", amplitude, 0.0, 1.0)
-    if not _is_real(phase) or not np.isfinite(phase):
-        raise ValueError(f"phase={phase!r} must be a finite number (radians)")
+    if not _is_finite_real(phase):
+        raise ValueError(f"phase={_repr(phase)} must be a finite number (radians)")
+    if not np.isfinite(2 * np.pi * freq * n / sr + abs(float(phase))):
+        raise ValueError(f"freq={freq!r} is too large: the phase 2 pi freq t overflows float64")
     t = np.arange(n) / sr
     return (amplitude * np.sin(2 * np.pi * freq * t + phase)).astype(np.float32)
 
@@ -155,11 +186,12 @@ def adsr(
     Parameters
     ----------
     duration : float
-        Total length in seconds, > 0; the envelope has ``round(duration * sr)`` samples.
+        Total length in seconds, in (0, :data:`MAX_DURATION`]; the envelope
+        has ``round(duration * sr)`` samples.
     sr : int
-        Sample rate in Hz.
+        Sample rate in Hz, at most :data:`MAX_SR`.
     attack, decay, release : float
-        Segment lengths in seconds, >= 0.
+        Segment lengths in seconds, in [0, :data:`MAX_DURATION`].
     sustain : float
         Sustain level, in [0, 1].
 
@@ -180,13 +212,23 @@ def adsr(
     >>> env.shape, float(env[100]), float(env[500]), float(env[-1])
     ((1000,), 1.0, 0.5, 0.0)
     """
-    sr = check_positive_int("sr", sr)
+    sr = _check_sr(sr)
     n = _n_samples(duration, sr)
-    attack = check_nonnegative("attack", attack)
-    decay = check_nonnegative("decay", decay)
-    release = check_nonnegative("release", release)
+    attack = _check_seconds("attack", attack)
+    decay = _check_seconds("decay", decay)
+    release = _check_seconds("release", release)
     sustain = check_in_range("sustain", sustain, 0.0, 1.0)
     return _adsr_samples(n, sr, attack, decay, sustain, release).astype(np.float32)
+
+
+_ADSR_KEYS = {"attack", "decay", "sustain", "release"}
+
+
+def _check_harmonics(harmonics) -> np.ndarray:
+    weights = check_finite_array("harmonics", harmonics).astype(np.float64)
+    if weights.ndim != 1 or np.any(weights < 0) or not np.any(weights > 0):
+        raise ValueError("harmonics must be a 1-D sequence of amplitudes >= 0, not all 0")
+    return weights
 
 
 def _check_envelope(envelope, duration, sr, n):
@@ -194,7 +236,13 @@ def _check_envelope(envelope, duration, sr, n):
     if envelope is None:
         return _adsr_samples(n, sr, 0.01, 0.1, 0.7, min(0.1, duration / 2))
     if isinstance(envelope, Mapping):
-        return adsr(duration, sr, **envelope).astype(np.float64)
+        unknown = sorted(map(str, set(envelope) - _ADSR_KEYS))
+        if unknown:
+            raise ValueError(f"envelope has unknown key(s) {', '.join(unknown)}; use attack, decay, sustain, release")
+        try:
+            return adsr(duration, sr, **envelope).astype(np.float64)
+        except ValueError as err:
+            raise ValueError(f"envelope: {err}") from None
     env = check_finite_array("envelope", envelope).astype(np.float64)
     if env.shape != (n,):
         raise ValueError(f"envelope must have shape ({n},) (duration * sr samples), got {env.shape}")
@@ -225,9 +273,9 @@ def additive_tone(
     freq : float
         Fundamental frequency in Hz, > 0.
     duration : float
-        Length in seconds, > 0.
+        Length in seconds, in (0, :data:`MAX_DURATION`].
     sr : int
-        Sample rate in Hz.
+        Sample rate in Hz, at most :data:`MAX_SR`.
     harmonics : sequence of float
         Relative amplitude of partial 1 (the fundamental), 2, 3, ... each
         >= 0, not all 0. Partials at or above ``sr / 2`` are left out.
@@ -258,12 +306,10 @@ def additive_tone(
     ((11025,), True)
     """
     freq = check_positive("freq", freq)
-    sr = check_positive_int("sr", sr)
+    sr = _check_sr(sr)
     n = _n_samples(duration, sr)
     amplitude = check_in_range("amplitude", amplitude, 0.0, 1.0)
-    weights = check_finite_array("harmonics", harmonics).astype(np.float64)
-    if weights.ndim != 1 or np.any(weights < 0) or not np.any(weights > 0):
-        raise ValueError("harmonics must be a 1-D sequence of amplitudes >= 0, not all 0")
+    weights = _check_harmonics(harmonics)
     env = _check_envelope(envelope, float(duration), sr, n)
     # Partial k at k * freq >= sr / 2 cannot be represented at this sample
     # rate: sampled, it would fold back (alias) to |k * freq - m * sr|, an
@@ -306,16 +352,17 @@ def karplus_strong(
     Parameters
     ----------
     freq : float
-        Fundamental frequency in Hz, in (0, sr / 2).
+        Fundamental frequency in Hz, in [1, sr / 2) (the delay line holds one
+        period of ``sr / freq`` samples).
     duration : float
-        Length in seconds, > 0.
+        Length in seconds, in (0, :data:`MAX_DURATION`].
     sr : int
-        Sample rate in Hz.
+        Sample rate in Hz, at most :data:`MAX_SR`.
     decay : float
         Loop gain per period in (0, 1); closer to 1 rings longer.
     amplitude : float
         Peak value of the output, in [0, 1].
-    seed : int or None or np.random.Generator
+    seed : int >= 0 or None or np.random.Generator
         Seed of the noise burst: the same seed gives the same waveform.
 
     Returns
@@ -336,14 +383,15 @@ def karplus_strong(
     ((22050,), dtype('float32'), True)
     """
     freq = check_positive("freq", freq)
-    sr = check_positive_int("sr", sr)
-    if freq >= sr / 2:
-        raise ValueError(f"freq={freq!r} must be in (0, sr / 2) = (0, {sr / 2}) Hz")
+    sr = _check_sr(sr)
+    if not _MIN_STRING_HZ <= freq < sr / 2:
+        raise ValueError(f"freq={freq!r} must be in [{_MIN_STRING_HZ:g}, sr / 2) = [{_MIN_STRING_HZ:g}, {sr / 2}) Hz")
     n = _n_samples(duration, sr)
     decay = check_in_range("decay", decay, 0.0, 1.0)
     if decay in (0.0, 1.0):
         raise ValueError(f"decay={decay!r} must be in (0, 1) (exclusive)")
     amplitude = check_in_range("amplitude", amplitude, 0.0, 1.0)
+    seed = check_seed("seed", seed, allow_generator=True)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
     # Loop delay in samples = period. The two-point average delays by exactly
@@ -396,14 +444,16 @@ def _note_fields(note, index: int):
         )
     pitch, start, end, velocity = fields
     for name, value in (("pitch", pitch), ("start", start), ("end", end), ("velocity", velocity)):
-        if not _is_real(value) or not np.isfinite(value):
-            raise ValueError(f"notes[{index}].{name}={value!r} must be a finite number")
+        if not _is_finite_real(value):
+            raise ValueError(f"notes[{index}].{name}={_repr(value)} must be a finite number")
     if not 0 <= pitch <= 127:
         raise ValueError(f"notes[{index}].pitch={pitch!r} must be a MIDI number in [0, 127]")
     if start < 0:
         raise ValueError(f"notes[{index}].start={start!r} must be >= 0 seconds")
     if end <= start:
         raise ValueError(f"notes[{index}].end={end!r} must be > start={start!r}")
+    if end > MAX_DURATION:
+        raise ValueError(f"notes[{index}].end={end!r} must be <= {MAX_DURATION:g} s (renderings are at most 10 minutes)")
     if not 0 <= velocity <= 127:
         raise ValueError(f"notes[{index}].velocity={velocity!r} must be in [0, 127]")
     return float(pitch), float(start), float(end), float(velocity)
@@ -438,8 +488,10 @@ def render_notes(
         fractional), ``start`` and ``end`` (seconds, ``0 <= start < end``) and
         ``velocity`` (0-127), such as :class:`musiclib.midi.Note`; or tuples
         ``(pitch, start, end)`` (velocity 100) / ``(pitch, start, end, velocity)``.
+        The rendering (last ``end`` plus ``release``) lasts at most
+        :data:`MAX_DURATION` (600 s).
     sr : int
-        Sample rate in Hz.
+        Sample rate in Hz, at most :data:`MAX_SR`.
     instrument : {"additive", "sine", "karplus"}
         ``"additive"``: :func:`additive_tone` with ``harmonics`` under an ADSR;
         ``"sine"``: pure sines under the same ADSR; ``"karplus"``: plucked
@@ -455,10 +507,11 @@ def render_notes(
         2 ms (0 included) still gets a 2 ms linear fade, so a note edge never
         jumps (clicks).
     harmonics : sequence of float
-        Partial amplitudes for ``instrument="additive"``.
+        Partial amplitudes for ``instrument="additive"`` (checked whatever the
+        instrument).
     string_decay : float
         Loop gain of ``instrument="karplus"`` (``decay`` of :func:`karplus_strong`).
-    seed : int or None
+    seed : int >= 0 or None
         Seed of the Karplus-Strong noise bursts (one per note, drawn from one
         generator), so a rendering is reproducible.
 
@@ -474,8 +527,10 @@ def render_notes(
     Raises
     ------
     ValueError
-        If a note is malformed (pitch outside 0-127, start < 0, end <= start,
-        velocity outside 0-127) or a parameter is out of range.
+        If ``notes`` is not an iterable of notes, a note is malformed (pitch
+        outside 0-127, start < 0, end <= start, velocity outside 0-127), the
+        rendering would last more than ``MAX_DURATION``, or a parameter is
+        out of range.
 
     Warns
     -----
@@ -489,25 +544,36 @@ def render_notes(
     >>> y.shape, y.dtype
     ((24255,), dtype('float32'))
     """
-    sr = check_positive_int("sr", sr)
+    sr = _check_sr(sr)
     instrument = check_choice("instrument", instrument, INSTRUMENTS)
     gain = check_in_range("gain", gain, 0.0, 1.0)
-    attack = check_nonnegative("attack", attack)
-    decay = check_nonnegative("decay", decay)
+    attack = _check_seconds("attack", attack)
+    decay = _check_seconds("decay", decay)
     sustain = check_in_range("sustain", sustain, 0.0, 1.0)
-    release = check_nonnegative("release", release)
+    release = _check_seconds("release", release)
     string_decay = check_in_range("string_decay", string_decay, 0.0, 1.0)
     if string_decay in (0.0, 1.0):
         raise ValueError(f"string_decay={string_decay!r} must be in (0, 1) (exclusive)")
+    harmonics = _check_harmonics(harmonics)
+    rng = np.random.default_rng(check_seed("seed", seed))
     if notes is None or isinstance(notes, (str, bytes)):
         raise ValueError(f"notes={notes!r} must be an iterable of notes")
+    try:
+        notes = iter(notes)
+    except TypeError:
+        raise ValueError(f"notes={notes!r} must be an iterable of notes") from None
     parsed = [_note_fields(note, i) for i, note in enumerate(notes)]
-    rng = np.random.default_rng(seed)
 
     n_release = int(round(release * sr))
     if not parsed:
         return np.zeros(max(1, n_release), dtype=np.float32)
-    n_total = int(round(max(end for _, _, end, _ in parsed) * sr)) + n_release
+    last_end = max(end for _, _, end, _ in parsed)
+    if last_end + release > MAX_DURATION:
+        raise ValueError(
+            f"release={release!r}: the rendering would last {last_end + release:g} s "
+            f"(last note end + release), more than MAX_DURATION={MAX_DURATION:g} s"
+        )
+    n_total = int(round(last_end * sr)) + n_release
     out = np.zeros(n_total, dtype=np.float64)
     skipped = []
     for pitch, start, end, velocity in parsed:

@@ -24,8 +24,10 @@ from fractions import Fraction
 import numpy as np
 
 from ._validation import (
+    _is_finite_real,
+    _is_scalar,
     _is_int,
-    _is_real,
+    check_bool,
     check_choice,
     check_finite_array,
     check_in_range,
@@ -153,7 +155,7 @@ def midi_to_note(midi: int, prefer_sharps: bool = True) -> str:
     Raises
     ------
     ValueError
-        If ``midi`` is not an integer in [0, 127].
+        If ``midi`` is not an integer in [0, 127], or ``prefer_sharps`` is not a bool.
 
     Examples
     --------
@@ -161,18 +163,34 @@ def midi_to_note(midi: int, prefer_sharps: bool = True) -> str:
     ('C#4', 'Db4', 'C-1')
     """
     midi = check_in_range("midi", midi, 0, 127, integer=True)
-    names = PITCH_CLASS_NAMES if prefer_sharps else PITCH_CLASS_NAMES_FLAT
+    names = PITCH_CLASS_NAMES if check_bool("prefer_sharps", prefer_sharps) else PITCH_CLASS_NAMES_FLAT
     return f"{names[midi % 12]}{midi // 12 - 1}"
 
 
 def _as_float_or_array(name, value, *, positive=False):
-    """Validate a scalar or array of finite numbers; return (float64 array, was_scalar)."""
-    if np.ndim(value) == 0 and not _is_real(value):
-        raise ValueError(f"{name}={value!r} must be a finite number or an array of finite numbers")
-    arr = check_finite_array(name, value, min_ndim=0, allow_empty=True).astype(np.float64)
+    """Validate a scalar or array of finite real numbers; return (float64 array, was_scalar).
+
+    Complex values, strings, bools and integers too large for a float are refused
+    (a complex frequency would otherwise lose its imaginary part silently).
+    """
+    if isinstance(value, Fraction):
+        value = float(value)
+    if _is_scalar(value):
+        if not _is_finite_real(value):
+            raise ValueError(f"{name}={value!r} must be a finite real number or an array of finite real numbers")
+        arr = np.asarray(float(value))
+    else:
+        arr = check_finite_array(name, value, min_ndim=0, allow_empty=True).astype(np.float64)
     if positive and np.any(arr <= 0):
-        raise ValueError(f"{name} must be > 0 (frequencies in Hz), got minimum {arr.min()!r}")
+        raise ValueError(f"{name} must be > 0, got minimum {arr.min()!r}")
     return arr, arr.ndim == 0
+
+
+def _finite_result(name, result, scalar):
+    """Return ``result`` (float for scalar input); raise if the computation overflowed to inf."""
+    if not np.all(np.isfinite(result)):
+        raise ValueError(f"{name} is too large: the result overflows float64")
+    return float(result) if scalar else result
 
 
 def midi_to_hz(midi, a4: float = A4_HZ):
@@ -283,8 +301,6 @@ def ratio_to_cents(ratio):
     >>> round(ratio_to_cents(1.5), 3)
     701.955
     """
-    if isinstance(ratio, Fraction):
-        ratio = float(ratio)
     arr, scalar = _as_float_or_array("ratio", ratio, positive=True)
     cents = 1200.0 * np.log2(arr)
     return float(cents) if scalar else cents
@@ -308,7 +324,8 @@ def cents_to_ratio(cents):
     Raises
     ------
     ValueError
-        If ``cents`` is not finite.
+        If ``cents`` is not finite and real, or so large (above about
+        1.2 million cents) that the ratio overflows.
 
     Examples
     --------
@@ -316,8 +333,9 @@ def cents_to_ratio(cents):
     (2.0, 0.5)
     """
     arr, scalar = _as_float_or_array("cents", cents)
-    ratio = np.exp2(arr / 1200.0)
-    return float(ratio) if scalar else ratio
+    with np.errstate(over="ignore"):
+        ratio = np.exp2(arr / 1200.0)
+    return _finite_result("cents", ratio, scalar)
 
 
 def _midi_from(name: str, value) -> int:
@@ -399,9 +417,10 @@ def interval_name(semitones: int) -> str:
         Interval size. 0-12 are the simple intervals (``"unison"`` ...
         ``"octave"``; 6 is ``"tritone"``), 13-23 the compound intervals
         (``"minor ninth"`` ... ``"major fourteenth"``, 18 is ``"augmented
-        eleventh"``), 24 and above ``"2 octaves"``, ``"2 octaves + major
+        eleventh"``), 24 up to 127 ``"2 octaves"``, ``"2 octaves + major
         third"`` and so on. Negative sizes name the descending interval:
-        ``-7`` is ``"descending perfect fifth"``.
+        ``-7`` is ``"descending perfect fifth"``. At most 127 either way:
+        the widest interval between two MIDI notes.
 
     Returns
     -------
@@ -410,16 +429,14 @@ def interval_name(semitones: int) -> str:
     Raises
     ------
     ValueError
-        If ``semitones`` is not an integer.
+        If ``semitones`` is not an integer in [-127, 127].
 
     Examples
     --------
     >>> interval_name(7), interval_name(14), interval_name(-3), interval_name(28)
     ('perfect fifth', 'major ninth', 'descending minor third', '2 octaves + major third')
     """
-    if not _is_int(semitones):
-        raise ValueError(f"semitones={semitones!r} must be an integer")
-    semitones = int(semitones)
+    semitones = check_in_range("semitones", semitones, -127, 127, integer=True)
     if semitones < 0:
         return "descending " + interval_name(-semitones)
     if semitones <= 12:
@@ -632,7 +649,7 @@ def pitch_class_histogram(midi_pitches, weights=None) -> np.ndarray:
     ValueError
         If ``midi_pitches`` is empty or holds non-integers or values outside
         0-127, if ``weights`` has the wrong shape or negative values, or if
-        all weights are zero.
+        all weights are zero or their sum overflows.
 
     Examples
     --------
@@ -653,9 +670,12 @@ def pitch_class_histogram(midi_pitches, weights=None) -> np.ndarray:
         if np.any(w < 0):
             raise ValueError("weights must be >= 0")
     hist = np.bincount(pitches.astype(np.int64) % 12, weights=w, minlength=12)
-    total = hist.sum()
+    with np.errstate(over="ignore"):
+        total = hist.sum()
     if total <= 0:
         raise ValueError("weights must not all be zero")
+    if not np.isfinite(total):
+        raise ValueError("weights are too large: their sum overflows float64")
     return hist / total
 
 
@@ -668,7 +688,9 @@ def _check_histogram(histogram) -> np.ndarray:
             "pitch_class_histogram must be non-negative and not constant "
             "(a flat histogram correlates equally with every key)"
         )
-    return hist
+    # Pearson correlation ignores scale: dividing by the maximum keeps huge or
+    # tiny (subnormal) weights from overflowing or underflowing inside corrcoef.
+    return hist / hist.max()
 
 
 def key_correlations(pitch_class_histogram) -> np.ndarray:
@@ -794,7 +816,8 @@ def beats_to_seconds(beats, tempo_bpm: float):
     Raises
     ------
     ValueError
-        If ``beats`` is negative or not finite, or ``tempo_bpm`` is not > 0.
+        If ``beats`` is negative, not finite or not real, ``tempo_bpm`` is
+        not > 0, or the result overflows.
 
     Examples
     --------
@@ -805,8 +828,9 @@ def beats_to_seconds(beats, tempo_bpm: float):
     arr, scalar = _as_float_or_array("beats", beats)
     if np.any(arr < 0):
         raise ValueError("beats must be >= 0")
-    seconds = arr * 60.0 / tempo_bpm
-    return float(seconds) if scalar else seconds
+    with np.errstate(over="ignore"):
+        seconds = arr * 60.0 / tempo_bpm
+    return _finite_result("beats", seconds, scalar)
 
 
 def seconds_to_beats(seconds, tempo_bpm: float):
@@ -829,7 +853,8 @@ def seconds_to_beats(seconds, tempo_bpm: float):
     Raises
     ------
     ValueError
-        If ``seconds`` is negative or not finite, or ``tempo_bpm`` is not > 0.
+        If ``seconds`` is negative, not finite or not real, ``tempo_bpm`` is
+        not > 0, or the result overflows.
 
     Examples
     --------
@@ -840,8 +865,9 @@ def seconds_to_beats(seconds, tempo_bpm: float):
     arr, scalar = _as_float_or_array("seconds", seconds)
     if np.any(arr < 0):
         raise ValueError("seconds must be >= 0")
-    beats = arr * tempo_bpm / 60.0
-    return float(beats) if scalar else beats
+    with np.errstate(over="ignore"):
+        beats = arr * tempo_bpm / 60.0
+    return _finite_result("seconds", beats, scalar)
 
 
 def note_duration_seconds(note_value: str, tempo_bpm: float) -> float:
@@ -905,7 +931,8 @@ def sequence_to_notes(pitches, beats, tempo_bpm: float, *, velocity: int = 100, 
     Raises
     ------
     ValueError
-        If the lengths differ, a pitch or duration is invalid, or
+        If ``pitches`` or ``beats`` is not a sequence (a bare string is not),
+        the lengths differ, a pitch or duration is invalid, or
         ``tempo_bpm``/``velocity``/``start`` are out of range.
 
     Examples
@@ -915,9 +942,9 @@ def sequence_to_notes(pitches, beats, tempo_bpm: float, *, velocity: int = 100, 
     """
     tempo_bpm = check_positive("tempo_bpm", tempo_bpm)
     velocity = check_in_range("velocity", velocity, 0, 127, integer=True)
-    if not _is_real(start) or not math.isfinite(start) or start < 0:
+    if not _is_finite_real(start) or start < 0:
         raise ValueError(f"start={start!r} must be a finite number >= 0")
-    pitches, beats = list(pitches), list(beats)
+    pitches, beats = _as_list("pitches", pitches), _as_list("beats", beats)
     if len(pitches) != len(beats):
         raise ValueError(f"pitches and beats must have the same length, got {len(pitches)} and {len(beats)}")
     notes, t = [], float(start)
@@ -928,5 +955,17 @@ def sequence_to_notes(pitches, beats, tempo_bpm: float, *, velocity: int = 100, 
         if pitch is not None:
             notes.append((_midi_from("pitches", pitch), t, t + length, velocity))
         t += length
+        if not math.isfinite(t):
+            raise ValueError("beats are too long: the onset times overflow float64")
     return notes
+
+
+def _as_list(name: str, values) -> list:
+    """A sequence parameter as a list; a bare string or a non-iterable is refused."""
+    if isinstance(values, (str, bytes)) or (isinstance(values, np.ndarray) and values.ndim == 0):
+        raise ValueError(f"{name}={values!r} must be a sequence (list, tuple or 1-D array), not a single value")
+    try:
+        return list(values)
+    except TypeError:
+        raise ValueError(f"{name}={values!r} must be a sequence (list, tuple or 1-D array)") from None
 

@@ -29,6 +29,11 @@ def widgets_enabled() -> bool:
     return True
 
 
+def _check_func(func) -> None:
+    if not callable(func):
+        raise TypeError(f"func={func!r} must be a callable (the function that draws or displays)")
+
+
 def build_explorer(func, /, **controls):
     """Return an ``ipywidgets.interactive`` for ``func`` without displaying it.
 
@@ -38,9 +43,15 @@ def build_explorer(func, /, **controls):
     Returns
     -------
     ipywidgets.interactive
+
+    Raises
+    ------
+    TypeError
+        If ``func`` is not callable.
     """
     import ipywidgets
 
+    _check_func(func)
     fixed_or_control = {k: (v if hasattr(v, "value") else ipywidgets.fixed(v)) for k, v in controls.items()}
     return ipywidgets.interactive(func, **fixed_or_control)
 
@@ -66,6 +77,11 @@ def explore(func, /, **controls) -> None:
         ending in ``explore(...)`` does not show it twice. Use
         :func:`build_explorer` to get the widget itself.
 
+    Raises
+    ------
+    TypeError
+        If ``func`` is not callable.
+
     Examples
     --------
     >>> import ipywidgets as W
@@ -73,6 +89,7 @@ def explore(func, /, **controls) -> None:
     ...     print(midi)
     >>> explore(show, midi=W.IntSlider(value=69, min=21, max=108))  # doctest: +SKIP
     """
+    _check_func(func)
     if not widgets_enabled():
         func(**{name: getattr(ctrl, "value", ctrl) for name, ctrl in controls.items()})
         return None

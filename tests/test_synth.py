@@ -77,6 +77,14 @@ def test_sine_length_in_samples(duration, sr, n):
         ({"amplitude": 1.5}, "amplitude"),
         ({"amplitude": -0.1}, "amplitude"),
         ({"phase": np.inf}, "phase"),
+        ({"phase": 2**2000}, "phase"),  # np.isfinite raised an unnamed TypeError
+        ({"phase": 1j}, "phase"),
+        ({"sr": 10**9}, "sr"),  # 1e9 samples per second: memory
+        ({"sr": True}, "sr"),
+        ({"duration": 601.0}, "duration"),  # longer than MAX_DURATION (10 minutes)
+        ({"duration": 10**400}, "duration"),
+        ({"freq": 1e308}, "freq"),  # the phase overflowed to inf: a NaN waveform
+        ({"freq": 440 + 1j}, "freq"),
     ],
 )
 def test_sine_bad_inputs(kwargs, param):
@@ -148,6 +156,9 @@ def test_adsr_short_notes_stay_continuous(duration):
         ({"sustain": 1.2}, "sustain"),
         ({"sustain": -0.2}, "sustain"),
         ({"release": -1.0}, "release"),
+        ({"attack": 1e308}, "attack"),  # OverflowError: cannot convert float infinity to integer
+        ({"release": 601.0}, "release"),
+        ({"sr": 192001}, "sr"),
     ],
 )
 def test_adsr_bad_inputs(kwargs, param):
@@ -214,6 +225,10 @@ def test_additive_tone_envelope_dict_is_adsr():
         ({"envelope": np.ones(5)}, "envelope"),
         ({"envelope": np.full(2205, 2.0)}, "envelope"),
         ({"envelope": {"sustain": 3.0}}, "sustain"),
+        ({"envelope": {"sustian": 0.5}}, "envelope"),  # a misspelt key was a TypeError from adsr()
+        ({"envelope": np.ones(2205) * 1j}, "envelope"),
+        ({"harmonics": [1.0, 0.5j]}, "harmonics"),
+        ({"harmonics": "abc"}, "harmonics"),
     ],
 )
 def test_additive_tone_bad_inputs(kwargs, param):
@@ -264,6 +279,10 @@ def test_karplus_strong_level_decay_and_end():
         ({"decay": 1.5}, "decay"),
         ({"amplitude": -1.0}, "amplitude"),
         ({"duration": 0.0}, "duration"),
+        ({"freq": 1e-9}, "freq"),  # a delay line of sr / freq = 2e13 samples
+        ({"seed": -1}, "seed"),  # numpy's own error did not name seed
+        ({"seed": "abc"}, "seed"),
+        ({"seed": 1.5}, "seed"),
     ],
 )
 def test_karplus_strong_bad_inputs(kwargs, param):
@@ -373,6 +392,14 @@ def test_render_notes_empty_is_short_silence():
     assert synth.render_notes(iter([]), SR, release=0.0).shape == (1,)
 
 
+def test_render_notes_up_to_max_duration():
+    """A rendering may last exactly MAX_DURATION (last end + release); sr and durations at their caps are valid."""
+    y = synth.render_notes([(20, 599.0, 599.9)], 100, instrument="sine", release=0.1)
+    assert y.shape == (int(synth.MAX_DURATION * 100),)
+    assert synth.sine(440.0, 0.001, synth.MAX_SR).shape == (192,)
+    assert synth.adsr(synth.MAX_DURATION, 10, attack=synth.MAX_DURATION).shape == (6000,)
+
+
 def test_render_notes_skips_notes_above_nyquist_with_warning():
     with pytest.warns(UserWarning, match="Nyquist"):
         y = synth.render_notes([(60, 0.0, 0.5), (127, 0.0, 0.5)], 8000, instrument="sine")
@@ -401,6 +428,15 @@ def test_render_notes_skips_notes_above_nyquist_with_warning():
         ([(60, 0.0, 1.0)], {"release": -0.1}, "release"),
         ([(60, 0.0, 1.0)], {"sustain": 2.0}, "sustain"),
         ([(60, 0.0, 1.0)], {"string_decay": 1.0}, "string_decay"),
+        (5, {}, "notes"),  # TypeError: 'int' object is not iterable
+        ([(60, 0.0, 1e9)], {}, "end"),  # 1e9 s of audio
+        ([(60, 0.0, 599.99)], {"release": 0.1}, "release"),  # more than MAX_DURATION in all
+        ([(60, 0.0, 1.0)], {"release": 1e9}, "release"),
+        ([(2**70 * 10**300, 0.0, 1.0)], {}, "pitch"),
+        ([(60, 0.0, 1.0)], {"seed": -1}, "seed"),
+        ([(60, 0.0, 1.0)], {"sr": 10**9}, "sr"),
+        ([(60, 0.0, 1.0)], {"instrument": "sine", "harmonics": [-1.0]}, "harmonics"),  # was never looked at
+        ([], {"harmonics": "abc"}, "harmonics"),
     ],
 )
 def test_render_notes_bad_inputs(notes, kwargs, param):

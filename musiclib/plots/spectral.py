@@ -9,7 +9,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._axes import axes_or_new
+from .._validation import (
+    MAX_FFT_SIZE,
+    _is_finite_real,
+    _repr,
+    check_bool,
+    check_choice,
+    check_finite_array,
+    check_positive,
+    check_positive_int,
+)
+from ._axes import axes_or_new, check_ax, check_cmap, check_image
+
+# Most points one curve of sampled_signal draws, and most zero-padded FFT points of
+# window_responses: beyond this a plot is unreadable and only costs memory.
+_MAX_POINTS = 10**6
 
 __all__ = [
     "sampled_signal",
@@ -20,6 +34,15 @@ __all__ = [
     "dct_basis",
     "mfcc_image",
 ]
+
+
+def _call_signal(func, t):
+    """``func(t)``, checked to be one finite real value per time (a scalar broadcasts)."""
+    values = check_finite_array("func(t)", func(t), min_ndim=0)
+    try:
+        return np.broadcast_to(values, t.shape)
+    except ValueError:
+        raise ValueError(f"func(t) must return one value per time, shape {t.shape}; got shape {values.shape}") from None
 
 
 def sampled_signal(func, *, sr: float, duration: float, ax=None, oversample: int = 200, label: str | None = None):
@@ -45,12 +68,33 @@ def sampled_signal(func, *, sr: float, duration: float, ax=None, oversample: int
     -------
     list
         ``[curve_line, sample_markers]``.
+
+    Raises
+    ------
+    ValueError
+        If ``sr`` or ``duration`` is not a finite number > 0, ``oversample``
+        is not a positive integer, the plot would need more than 10**6 points
+        (``oversample * sr * duration``), or ``func`` does not return one
+        finite real value per time.
+    TypeError
+        If ``func`` is not callable or ``ax`` is not a matplotlib Axes or None.
     """
+    if not callable(func):
+        raise TypeError(f"func={_repr(func)} must be a callable f(t) of times in seconds")
+    sr = check_positive("sr", sr)
+    duration = check_positive("duration", duration)
+    oversample = check_positive_int("oversample", oversample, maximum=_MAX_POINTS)
+    if oversample * sr * duration > _MAX_POINTS:
+        raise ValueError(
+            f"oversample={oversample} x sr={sr:g} x duration={duration:g} is more than {_MAX_POINTS} points; "
+            "show a shorter duration (a few periods) or a lower oversample"
+        )
+    check_ax(ax)
     ax = axes_or_new(ax, (8, 3))
     t_fine = np.linspace(0.0, duration, int(oversample * sr * duration) + 1)
     t_samples = np.arange(0.0, duration + 1e-12, 1.0 / sr)
-    (curve,) = ax.plot(t_fine, func(t_fine), lw=1, alpha=0.7, label=label)
-    (markers,) = ax.plot(t_samples, func(t_samples), "o", ms=4, color=curve.get_color())
+    (curve,) = ax.plot(t_fine, _call_signal(func, t_fine), lw=1, alpha=0.7, label=label)
+    (markers,) = ax.plot(t_samples, _call_signal(func, t_samples), "o", ms=4, color=curve.get_color())
     ax.set_xlabel("time (s)")
     ax.set_ylabel("amplitude")
     if label:
@@ -70,18 +114,44 @@ def window_responses(windows, *, n_fft: int = 64, zero_pad: int = 64, ax=None, f
     n_fft : int
         Window length in samples.
     zero_pad : int
-        Zero-padding factor, so the response is drawn finely between bins.
+        Zero-padding factor, so the response is drawn finely between bins
+        (``n_fft * zero_pad`` at most 10**6).
     ax : matplotlib Axes or None
     floor_db : float
-        Lowest dB value drawn.
+        Lowest dB value drawn, a finite number < 0.
 
     Returns
     -------
     list of Line2D
         One line per window; x in DFT bins of the unpadded window.
-    """
-    from ..features import get_window
 
+    Raises
+    ------
+    ValueError
+        If ``windows`` is not a non-empty list of window names, a size is not
+        a positive integer or ``n_fft * zero_pad > 10**6``, or ``floor_db`` is
+        not a finite negative number.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None.
+    """
+    from ..features import _WINDOWS, get_window
+
+    if isinstance(windows, str):
+        windows = [windows]
+    try:
+        windows = list(windows)
+    except TypeError:
+        raise ValueError(f"windows={_repr(windows)} must be a list of window names") from None
+    if not windows:
+        raise ValueError("windows must name at least one window")
+    for name in windows:
+        check_choice("windows", name, _WINDOWS)
+    n_fft = check_positive_int("n_fft", n_fft)
+    zero_pad = check_positive_int("zero_pad", zero_pad)
+    if n_fft * zero_pad > _MAX_POINTS:
+        raise ValueError(f"n_fft={n_fft} x zero_pad={zero_pad} must be <= {_MAX_POINTS} points")
+    if not _is_finite_real(floor_db) or floor_db >= 0:
+        raise ValueError(f"floor_db={_repr(floor_db)} must be a finite number < 0 (dB)")
     ax = axes_or_new(ax, (8, 3))
     lines = []
     for name in windows:
@@ -97,6 +167,16 @@ def window_responses(windows, *, n_fft: int = 64, zero_pad: int = 64, ax=None, f
     ax.set_ylabel("magnitude (dB)")
     ax.legend(loc="upper right")
     return lines
+
+
+def _check_limits(vmin, vmax):
+    """Colour limits: each None or a finite number, and ``vmin < vmax`` when both are given."""
+    for name, value in (("vmin", vmin), ("vmax", vmax)):
+        if value is not None and not _is_finite_real(value):
+            raise ValueError(f"{name}={_repr(value)} must be a finite number or None")
+    if vmin is not None and vmax is not None and not vmin < vmax:
+        raise ValueError(f"vmin={vmin!r} must be below vmax={vmax!r}")
+    return vmin, vmax
 
 
 def spectrogram(
@@ -126,7 +206,8 @@ def spectrogram(
     sr : float
         Sample rate in Hz.
     hop_length : int
-        Samples between frames (centred frames: frame ``t`` at ``t * hop_length / sr`` s).
+        Samples between frames (centred frames: frame ``t`` at ``t * hop_length / sr`` s),
+        at most 2**20.
     ax : matplotlib Axes or None
     y_axis : {"linear", "mel"}
         Rows are FFT bins (``0 .. sr/2`` Hz) or mel bands (labelled with their centre in Hz).
@@ -143,28 +224,46 @@ def spectrogram(
     Returns
     -------
     matplotlib.image.AxesImage
+
+    Raises
+    ------
+    ValueError
+        If ``S_db`` is not a finite real 2-D array, ``sr``/``hop_length``
+        are not positive, ``y_axis`` or ``cmap`` is unknown, the mel band
+        limits are invalid, ``vmin``/``vmax`` are not finite numbers (or
+        None) with ``vmin < vmax``, or ``colorbar`` is not a bool.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None.
     """
     from ..features import mel_frequencies
 
-    S_db = np.asarray(S_db)
-    if S_db.ndim != 2:
-        raise ValueError(f"S_db must have shape (n_bins, n_frames), got {S_db.shape}")
-    ax = axes_or_new(ax, (8, 3))
+    S_db = check_image("S_db", S_db)
+    sr = check_positive("sr", sr)
+    hop_length = check_positive_int("hop_length", hop_length, maximum=MAX_FFT_SIZE)
+    check_choice("y_axis", y_axis, ("linear", "mel"))
+    check_cmap("cmap", cmap)
+    vmin, vmax = _check_limits(vmin, vmax)
+    colorbar = check_bool("colorbar", colorbar)
     n_rows, n_frames = S_db.shape
+    if y_axis == "mel":
+        # validated (and computed) before drawing: fmin, fmax, htk and the band count
+        fmax = sr / 2 if fmax is None else check_positive("fmax", fmax)
+        if fmax > sr / 2:
+            raise ValueError(f"fmax={fmax!r} must be <= sr / 2 = {sr / 2} Hz")
+        centres = mel_frequencies(n_rows + 2, fmin=fmin, fmax=fmax, htk=htk)[1:-1]
+    check_ax(ax)
+    ax = axes_or_new(ax, (8, 3))
     t_max = n_frames * hop_length / sr
     if y_axis == "linear":
         extent = (0, t_max, 0, sr / 2)
         ylabel = "frequency (Hz)"
-    elif y_axis == "mel":
+    else:
         extent = (0, t_max, -0.5, n_rows - 0.5)
         ylabel = "mel band (centre Hz)"
-    else:
-        raise ValueError(f"y_axis={y_axis!r} is not supported; choose one of 'linear', 'mel'")
     image = ax.imshow(
         S_db, origin="lower", aspect="auto", extent=extent, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest"
     )
     if y_axis == "mel":
-        centres = mel_frequencies(n_rows + 2, fmin=fmin, fmax=fmax or sr / 2, htk=htk)[1:-1]
         ticks = np.linspace(0, n_rows - 1, min(n_rows, 6)).round().astype(int)
         ax.set_yticks(ticks)
         ax.set_yticklabels([f"{centres[i]:.0f}" for i in ticks])
@@ -185,16 +284,24 @@ def mel_scales(*, fmax: float = 11025.0, ax=None):
     Parameters
     ----------
     fmax : float
-        Highest frequency drawn, in Hz.
+        Highest frequency drawn, in Hz (a finite number > 0).
     ax : matplotlib Axes or None
 
     Returns
     -------
     list of Line2D
         ``[slaney_line, htk_line]``.
+
+    Raises
+    ------
+    ValueError
+        If ``fmax`` is not a finite number > 0.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None.
     """
     from ..features import hz_to_mel
 
+    fmax = check_positive("fmax", fmax)
     ax = axes_or_new(ax, (8, 3))
     f = np.linspace(0.0, fmax, 500)
     lines = []
@@ -228,8 +335,20 @@ def mel_filterbank(weights, *, sr: float, ax=None, every: int = 1):
     -------
     list of Line2D
         One line per drawn filter.
+
+    Raises
+    ------
+    ValueError
+        If ``weights`` is not a finite, non-negative 2-D array, ``sr`` is not
+        a finite number > 0 or ``every`` is not a positive integer.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None.
     """
-    weights = np.asarray(weights)
+    weights = check_image("weights", weights)
+    if np.any(weights < 0):
+        raise ValueError("weights must be non-negative (a mel filterbank)")
+    sr = check_positive("sr", sr)
+    every = check_positive_int("every", every)
     ax = axes_or_new(ax, (8, 3))
     f = np.linspace(0.0, sr / 2, weights.shape[1])
     lines = [ax.plot(f, row, lw=1)[0] for row in weights[::every]]
@@ -243,14 +362,34 @@ def dct_basis(*, n_mels: int = 40, n_basis: int = 5, ax=None):
 
     Chapter: 05_mfcc_features
 
+    Parameters
+    ----------
+    n_mels : int
+        Length of each basis vector (mel bands).
+    n_basis : int
+        Basis vectors drawn, ``<= n_mels``.
+    ax : matplotlib Axes or None
+
     Returns
     -------
     list of Line2D
         One line per basis vector (coefficient ``k`` measures how much the log-mel
         spectrum looks like cosine ``k``).
-    """
-    from ..features import dct_matrix
 
+    Raises
+    ------
+    ValueError
+        If ``n_mels`` is not a positive integer (at most
+        :data:`musiclib.features.MAX_N_MELS`) or ``n_basis`` is not an
+        integer in ``[1, n_mels]``.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None.
+    """
+    from .._validation import check_in_range
+    from ..features import MAX_N_MELS, dct_matrix
+
+    n_mels = check_positive_int("n_mels", n_mels, maximum=MAX_N_MELS)
+    n_basis = check_in_range("n_basis", n_basis, 1, n_mels, integer=True)
     ax = axes_or_new(ax, (8, 3))
     basis = dct_matrix(n_basis, n_mels)
     lines = [ax.plot(np.arange(n_mels), row, marker=".", lw=1, label=f"c{k}")[0] for k, row in enumerate(basis)]
@@ -282,14 +421,24 @@ def mfcc_image(M, *, sr: float, hop_length: int, ax=None, colorbar: bool = True,
     Returns
     -------
     matplotlib.image.AxesImage
+
+    Raises
+    ------
+    ValueError
+        If ``M`` is not a finite real 2-D array, ``sr``/``hop_length`` are
+        not positive or ``colorbar`` is not a bool.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None.
     """
     from matplotlib.ticker import MaxNLocator
 
-    M = np.asarray(M)
-    if M.ndim != 2:
-        raise ValueError(f"M must have shape (n_mfcc, n_frames), got {M.shape}")
+    M = check_image("M", M)
+    sr = check_positive("sr", sr)
+    hop_length = check_positive_int("hop_length", hop_length, maximum=MAX_FFT_SIZE)
+    colorbar = check_bool("colorbar", colorbar)
     ax = axes_or_new(ax, (8, 3))
     limit = np.max(np.abs(M[1:])) if M.shape[0] > 1 else np.max(np.abs(M))
+    limit = limit if limit > 0 else 1.0  # all zeros: a symmetric range around 0 all the same
     image = ax.imshow(
         M,
         origin="lower",

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_finite_array, check_in_range, check_positive, check_positive_int
-from ._axes import axes_or_new
+from .._validation import _repr, check_bool, check_finite_array, check_in_range, check_positive, check_positive_int
+from ._axes import axes_or_new, check_ax, check_cmap
+
+# Most steps per beat (MIDI's largest ticks per beat, as musiclib.midi) and beats per bar drawn.
+_MAX_GRID = 32767
 
 __all__ = [
     "pianoroll",
@@ -33,6 +36,31 @@ def _pitch_ticks(ax, low: int, high: int, *, axis: str = "y") -> None:
         ax.set_yticks(positions, labels)
     else:
         ax.set_xticks(positions, labels)
+
+
+def _as_roll(name: str, roll, min_ndim: int) -> np.ndarray:
+    """A finite real roll; a boolean roll (sounding or not) is drawn as 0/1."""
+    arr = roll
+    if isinstance(roll, np.ndarray) and roll.dtype == bool:
+        arr = roll.astype(np.float32)
+    return check_finite_array(name, arr, min_ndim=min_ndim)
+
+
+def _check_chorales(chorales, attributes) -> list:
+    """A non-empty list of Chorale-like objects having ``attributes``."""
+    if isinstance(chorales, (str, bytes)):
+        raise ValueError(f"chorales={chorales!r} must be a list of musiclib.data.Chorale, not a string")
+    try:
+        chorales = list(chorales)
+    except TypeError:
+        raise ValueError(f"chorales={_repr(chorales)} must be a list of musiclib.data.Chorale") from None
+    if not chorales:
+        raise ValueError("chorales must not be empty")
+    for i, chorale in enumerate(chorales):
+        missing = [a for a in attributes if not hasattr(chorale, a)]
+        if missing:
+            raise ValueError(f"chorales[{i}]={_repr(chorale)} must be a musiclib.data.Chorale (no attribute {missing[0]!r})")
+    return chorales
 
 
 def pianoroll(
@@ -62,9 +90,9 @@ def pianoroll(
     pitch_offset : int
         MIDI pitch of column 0 of ``roll`` (ignored for notes).
     steps_per_beat : int
-        Time steps per beat (quarter note).
+        Time steps per beat (quarter note), at most 32767.
     beats_per_bar : int
-        Beats per bar, for the bar lines.
+        Beats per bar, for the bar lines, at most 32767.
     first_downbeat : float
         Beat of the first bar line, e.g. :attr:`musiclib.data.Chorale.pickup_beats` for a
         piece that starts with an upbeat.
@@ -84,7 +112,10 @@ def pianoroll(
     Raises
     ------
     ValueError
-        If the roll is not 2-D and finite or a parameter is out of range.
+        If the roll is not 2-D, real and finite (a boolean roll is fine), or
+        a parameter is out of range.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None.
 
     Examples
     --------
@@ -93,8 +124,11 @@ def pianoroll(
     """
     from ..midi import Note, notes_to_pianoroll
 
-    steps_per_beat = check_positive_int("steps_per_beat", steps_per_beat)
-    beats_per_bar = check_positive_int("beats_per_bar", beats_per_bar)
+    steps_per_beat = check_positive_int("steps_per_beat", steps_per_beat, maximum=_MAX_GRID)
+    beats_per_bar = check_positive_int("beats_per_bar", beats_per_bar, maximum=_MAX_GRID)
+    crop = check_bool("crop", crop)
+    check_cmap("cmap", cmap)
+    check_ax(ax)
     if isinstance(roll, (list, tuple)) and (not roll or isinstance(roll[0], Note)):
         if not roll:
             raise ValueError("roll must not be an empty list of notes")
@@ -104,12 +138,13 @@ def pianoroll(
             roll, steps_per_beat=steps_per_beat, tempo=check_positive("tempo", tempo), pitch_offset=low, n_pitches=high - low + 1
         )
         pitch_offset = low
-    roll = check_finite_array("roll", roll, min_ndim=2)
+    roll = _as_roll("roll", roll, 2)
     if roll.ndim != 2:
         raise ValueError(f"roll must be 2-D (n_steps, n_pitches), got shape {roll.shape}")
     pitch_offset = check_in_range("pitch_offset", pitch_offset, 0, 127, integer=True)
     if pitch_offset + roll.shape[1] > 128:
-        raise ValueError(f"pitch_offset={pitch_offset} + n_pitches={roll.shape[1]} must be <= 128")
+        raise ValueError(f"pitch_offset={pitch_offset} + n_pitches={roll.shape[1]} (roll columns) must be <= 128")
+    first_downbeat = check_in_range("first_downbeat", first_downbeat, 0.0, 1e9)
     rows = np.arange(roll.shape[1])
     if crop and roll.max() > 0:
         active = np.nonzero(roll.max(axis=0) > 0)[0]
@@ -128,7 +163,6 @@ def pianoroll(
         vmax=1.0,
         extent=(0.0, n_beats, low - 0.5, low + len(rows) - 0.5),
     )
-    first_downbeat = check_in_range("first_downbeat", first_downbeat, 0.0, 1e9)
     for beat in np.arange(first_downbeat % 1.0, n_beats + 1e-9, 1.0):
         bar = abs((beat - first_downbeat) / beats_per_bar - round((beat - first_downbeat) / beats_per_bar)) < 1e-9
         ax.axvline(beat, color="tab:blue" if bar else "0.8", lw=1.0 if bar else 0.5, zorder=0 if not bar else 2)
@@ -170,19 +204,38 @@ def pianoroll_segments(
     list of matplotlib.image.AxesImage
         One image per segment.
 
+    Raises
+    ------
+    ValueError
+        If ``rolls`` is not a finite real 3-D array, ``titles`` does not have
+        one entry per roll, or a parameter is out of range.
+    TypeError
+        If ``fig`` is not a matplotlib Figure or None.
+
     Examples
     --------
     >>> images = pianoroll_segments(np.zeros((2, 16, 12)), pitch_offset=60)
     """
     import matplotlib.pyplot as plt
 
-    rolls = check_finite_array("rolls", rolls, min_ndim=3)
+    from matplotlib.figure import Figure
+
+    rolls = _as_roll("rolls", rolls, 3)
     if rolls.ndim != 3:
         raise ValueError(f"rolls must be 3-D (n, n_steps, n_pitches), got shape {rolls.shape}")
     ncols = min(check_positive_int("ncols", ncols), len(rolls))
     nrows = int(np.ceil(len(rolls) / ncols))
-    if titles is not None and len(titles) != len(rolls):
-        raise ValueError(f"titles must have one entry per roll ({len(rolls)}), got {len(titles)}")
+    if titles is not None:
+        if isinstance(titles, (str, bytes)) or not hasattr(titles, "__len__") or len(titles) != len(rolls):
+            raise ValueError(f"titles must be a list with one entry per roll ({len(rolls)}), got {_repr(titles)}")
+    if fig is not None and not isinstance(fig, Figure):
+        raise TypeError(f"fig={_repr(fig)} must be a matplotlib Figure or None")
+    # the shared parameters, checked once (and before a figure is made)
+    check_positive_int("steps_per_beat", steps_per_beat, maximum=_MAX_GRID)
+    check_positive_int("beats_per_bar", beats_per_bar, maximum=_MAX_GRID)
+    pitch_offset = check_in_range("pitch_offset", pitch_offset, 0, 127, integer=True)
+    if pitch_offset + rolls.shape[2] > 128:
+        raise ValueError(f"pitch_offset={pitch_offset} + n_pitches={rolls.shape[2]} must be <= 128")
     if fig is None:
         fig = plt.figure(figsize=(3.2 * ncols, 2.6 * nrows))
     axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
@@ -224,6 +277,13 @@ def voice_ranges(chorales, ax=None):
     dict
         What ``ax.boxplot`` returns (``"boxes"``, ``"whiskers"``, ...), one box per voice.
 
+    Raises
+    ------
+    ValueError
+        If ``chorales`` is not a non-empty list of chorales, or a voice has no notes at all.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None.
+
     Examples
     --------
     >>> from musiclib import data
@@ -231,10 +291,14 @@ def voice_ranges(chorales, ax=None):
     """
     from ..data import VOICE_NAMES, VOICES
 
-    chorales = list(chorales)
-    if not chorales:
-        raise ValueError("chorales must not be empty")
-    pitches = [[n.pitch for c in chorales for n in c.voices[v]] for v in VOICES]
+    chorales = _check_chorales(chorales, ("voices",))
+    try:
+        pitches = [[n.pitch for c in chorales for n in c.voices[v]] for v in VOICES]
+    except (KeyError, TypeError, AttributeError) as err:
+        raise ValueError(f"chorales must hold voices {', '.join(VOICES)} of notes with a pitch: {err!r}") from None
+    empty = [VOICE_NAMES[v] for v, p in zip(VOICES, pitches) if not p]
+    if empty:
+        raise ValueError(f"chorales hold no notes for {', '.join(empty)}")
     ax = axes_or_new(ax, (6, 4))
     artists = ax.boxplot(pitches, whis=(0, 100), widths=0.5)
     ax.set_xticks(range(1, len(VOICES) + 1), [VOICE_NAMES[v] for v in VOICES])
@@ -254,12 +318,20 @@ def key_counts(chorales, ax=None):
     -------
     matplotlib.container.BarContainer
         One bar per key; bar heights are the counts.
+
+    Raises
+    ------
+    ValueError
+        If ``chorales`` is not a non-empty list of chorales with string keys.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None.
     """
     from collections import Counter
 
-    chorales = list(chorales)
-    if not chorales:
-        raise ValueError("chorales must not be empty")
+    chorales = _check_chorales(chorales, ("key",))
+    bad = [i for i, c in enumerate(chorales) if not isinstance(c.key, str)]
+    if bad:
+        raise ValueError(f"chorales[{bad[0]}].key={chorales[bad[0]].key!r} must be a string such as 'G major'")
     counts = Counter(c.key for c in chorales).most_common()
     ax = axes_or_new(ax, (9, 3))
     colors = ["tab:blue" if key.endswith("major") else "tab:orange" for key, _ in counts]
@@ -287,16 +359,27 @@ def duration_counts(chorales, ax=None, *, max_bars: int = 12):
     -------
     matplotlib.container.BarContainer
         Bar heights are note counts; the x labels the durations in beats.
+
+    Raises
+    ------
+    ValueError
+        If ``chorales`` is not a non-empty list of chorales with notes, or
+        ``max_bars`` is not a positive integer.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None.
     """
     from collections import Counter
 
-    chorales = list(chorales)
-    if not chorales:
-        raise ValueError("chorales must not be empty")
+    chorales = _check_chorales(chorales, ("voices", "tempo"))
     max_bars = check_positive_int("max_bars", max_bars)
-    counts = Counter(
-        round(n.duration * c.tempo / 60.0, 3) for c in chorales for v in c.voices.values() for n in v
-    ).most_common(max_bars)
+    try:
+        counts = Counter(
+            round(n.duration * c.tempo / 60.0, 3) for c in chorales for v in c.voices.values() for n in v
+        ).most_common(max_bars)
+    except (TypeError, AttributeError) as err:
+        raise ValueError(f"chorales must hold voices of notes with a duration, and a numeric tempo: {err!r}") from None
+    if not counts:
+        raise ValueError("chorales hold no notes")
     counts.sort()
     ax = axes_or_new(ax, (7, 3))
     bars = ax.bar([f"{d:g}" for d, _ in counts], [n for _, n in counts], color="tab:green")

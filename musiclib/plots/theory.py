@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_finite_array, check_in_range, check_positive, check_positive_int
-from ._axes import axes_or_new
+from .._validation import MAX_SAMPLE_RATE, _is_finite_real, _repr, check_bool, check_finite_array, check_in_range, check_positive, check_positive_int
+from ._axes import axes_or_new, check_ax, check_cmap, check_color, plot_kwargs
 
 __all__ = [
     "waveform",
@@ -39,7 +39,7 @@ def waveform(y, sr: int, ax=None, *, start: float = 0.0, duration: float | None 
     y : np.ndarray [shape=(n_samples,)]
         Mono waveform.
     sr : int
-        Sample rate in Hz.
+        Sample rate in Hz, at most 192000.
     ax : matplotlib Axes or None
     start : float
         First second shown (>= 0).
@@ -59,6 +59,9 @@ def waveform(y, sr: int, ax=None, *, start: float = 0.0, duration: float | None 
     ------
     ValueError
         If ``y`` is not a finite 1-D array or the time range is empty.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None, or ``line_kwargs`` holds
+        an unknown line property.
 
     Examples
     --------
@@ -66,15 +69,17 @@ def waveform(y, sr: int, ax=None, *, start: float = 0.0, duration: float | None 
     >>> line = waveform(synth.sine(440.0, 0.1), 22050, duration=0.01)
     """
     y = _check_signal(y)
-    sr = check_positive_int("sr", sr)
+    sr = check_positive_int("sr", sr, maximum=MAX_SAMPLE_RATE)
     start = check_in_range("start", start, 0.0, y.size / sr)
     i0 = int(round(start * sr))
-    i1 = y.size if duration is None else min(y.size, i0 + int(round(check_positive("duration", duration) * sr)))
+    if duration is not None:
+        duration = min(check_positive("duration", duration), y.size / sr)
+    i1 = y.size if duration is None else min(y.size, i0 + int(round(duration * sr)))
     if i1 <= i0:
         raise ValueError(f"start={start!r} and duration={duration!r} select no samples")
     ax = axes_or_new(ax, (8, 3))
     t = np.arange(i0, i1) / sr
-    (line,) = ax.plot(t, y[i0:i1], lw=line_kwargs.pop("lw", 1.0), label=label, **line_kwargs)
+    (line,) = plot_kwargs(ax.plot, t, y[i0:i1], lw=line_kwargs.pop("lw", 1.0), label=label, **line_kwargs)
     ax.set_xlabel("time (s)")
     ax.set_ylabel("amplitude")
     ax.set_xlim(t[0], t[-1] if t.size > 1 else t[0] + 1 / sr)
@@ -108,7 +113,7 @@ def spectrum(
     y : np.ndarray [shape=(n_samples,)]
         Mono waveform.
     sr : int
-        Sample rate in Hz.
+        Sample rate in Hz, at most 192000.
     ax : matplotlib Axes or None
     db : bool
         Magnitude in decibels ``20 log10(|X|)`` (default) or linear.
@@ -118,7 +123,7 @@ def spectrum(
         Frequency range shown in Hz; ``fmax`` defaults to ``sr / 2``. With
         ``log_freq`` a zero ``fmin`` becomes 20 Hz.
     floor_db : float
-        Lowest level drawn in dB (silence would be minus infinity).
+        Lowest level drawn in dB (silence would be minus infinity); finite.
     label : str or None
         Legend label.
     **line_kwargs
@@ -131,7 +136,11 @@ def spectrum(
     Raises
     ------
     ValueError
-        If ``y`` is not a finite 1-D array or the frequency range is empty.
+        If ``y`` is not a finite 1-D array, the frequency range is empty,
+        ``db``/``log_freq`` are not bools or ``floor_db`` is not finite.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None, or ``line_kwargs`` holds
+        an unknown line property.
 
     Examples
     --------
@@ -139,7 +148,12 @@ def spectrum(
     >>> line = spectrum(synth.additive_tone(220.0, 0.5), 22050, fmax=3000)
     """
     y = _check_signal(y).astype(np.float64)
-    sr = check_positive_int("sr", sr)
+    sr = check_positive_int("sr", sr, maximum=MAX_SAMPLE_RATE)
+    db = check_bool("db", db)
+    log_freq = check_bool("log_freq", log_freq)
+    if not _is_finite_real(floor_db):
+        raise ValueError(f"floor_db={_repr(floor_db)} must be a finite number (dB)")
+    check_ax(ax)
     fmax = sr / 2 if fmax is None else check_in_range("fmax", fmax, 0.0, sr / 2)
     fmin = check_in_range("fmin", fmin, 0.0, fmax)
     if log_freq and fmin == 0:
@@ -155,7 +169,7 @@ def spectrum(
     keep = (freqs >= fmin) & (freqs <= fmax)
     values = np.maximum(20 * np.log10(np.maximum(mag[keep], 1e-12)), floor_db) if db else mag[keep]
     ax = axes_or_new(ax, (8, 3))
-    (line,) = ax.plot(freqs[keep], values, lw=line_kwargs.pop("lw", 1.0), label=label, **line_kwargs)
+    (line,) = plot_kwargs(ax.plot, freqs[keep], values, lw=line_kwargs.pop("lw", 1.0), label=label, **line_kwargs)
     if log_freq:
         ax.set_xscale("log")
     ax.set_xlim(fmin, fmax)
@@ -174,6 +188,27 @@ _BLACK_OFFSET = {1: 0.6, 3: 0.8, 6: 0.55, 8: 0.7, 10: 0.85}
 # shorter keys keep a many-octave keyboard readable).
 _KEY_HEIGHT = 4.0
 _BLACK_HEIGHT = 2.5
+
+
+def _iterable(name: str, values) -> list:
+    """A parameter that lists notes: any iterable except a bare string."""
+    if isinstance(values, (str, bytes)):
+        raise ValueError(f"{name}={values!r} must be an iterable of notes, e.g. [{values!r}], not a single string")
+    try:
+        return list(values)
+    except TypeError:
+        raise ValueError(f"{name}={_repr(values)} must be an iterable of notes (MIDI numbers or note names)") from None
+
+
+def _highlight_midi(note) -> int:
+    from .. import theory
+
+    if isinstance(note, str):
+        try:
+            return theory.note_to_midi(note)
+        except ValueError as err:
+            raise ValueError(f"highlight={note!r} is not a valid note: {err}") from None
+    return check_in_range("highlight", note, 0, 127, integer=True)
 
 
 def keyboard(
@@ -216,7 +251,11 @@ def keyboard(
     Raises
     ------
     ValueError
-        If the range is invalid or a highlighted note is not a valid note.
+        If the range is invalid, ``highlight`` is not an iterable of valid
+        notes (a bare string is not: write ``["C4"]``), ``color`` is not a
+        colour or ``prefer_sharps`` is not a bool.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None.
 
     Examples
     --------
@@ -233,9 +272,12 @@ def keyboard(
     high = check_in_range("high", high, 0, 127, integer=True)
     if high <= low:
         raise ValueError(f"high={high!r} must be above low={low!r}")
-    if labels not in ("highlight", "c", "all", "none"):
+    if not isinstance(labels, str) or labels not in ("highlight", "c", "all", "none"):
         raise ValueError(f"labels={labels!r} is not supported; choose one of 'highlight', 'c', 'all', 'none'")
-    marked = {theory.note_to_midi(n) if isinstance(n, str) else check_in_range("highlight", n, 0, 127, integer=True) for n in highlight}
+    check_color("color", color)
+    prefer_sharps = check_bool("prefer_sharps", prefer_sharps)
+    check_ax(ax)
+    marked = {_highlight_midi(n) for n in _iterable("highlight", highlight)}
     while low % 12 in _BLACK_PCS and low > 0:
         low -= 1
     while high % 12 in _BLACK_PCS and high < 127:
@@ -313,7 +355,10 @@ def midi_vs_frequency(ax=None, *, low: int = 21, high: int = 108, a4: float = 44
     Raises
     ------
     ValueError
-        If the range or tuning is invalid.
+        If the range, tuning or a marked MIDI number is invalid, or
+        ``log_freq`` is not a bool.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None.
 
     Examples
     --------
@@ -325,6 +370,8 @@ def midi_vs_frequency(ax=None, *, low: int = 21, high: int = 108, a4: float = 44
     high = check_in_range("high", high, 0, 127, integer=True)
     if high <= low:
         raise ValueError(f"high={high!r} must be above low={low!r}")
+    log_freq = check_bool("log_freq", log_freq)
+    mark = [check_in_range("mark", m, 0, 127, integer=True) for m in _iterable("mark", mark)]
     midi = np.arange(low, high + 1)
     hz = theory.midi_to_hz(midi, a4=a4)
     ax = axes_or_new(ax, (6, 3.5))
@@ -355,8 +402,8 @@ def pitch_class_bars(values, ax=None, *, label: str | None = None, color=None, o
         Legend label.
     color : color or None
     offset, width : float
-        Bar position shift and width, to draw several series side by side
-        (e.g. ``width=0.4, offset=-0.2`` and ``offset=0.2``).
+        Bar position shift (finite) and width (in (0, 1]), to draw several
+        series side by side (e.g. ``width=0.4, offset=-0.2`` and ``offset=0.2``).
     prefer_sharps : bool
         Spell black-key pitch classes with sharps or flats.
 
@@ -367,7 +414,11 @@ def pitch_class_bars(values, ax=None, *, label: str | None = None, color=None, o
     Raises
     ------
     ValueError
-        If ``values`` does not hold 12 finite numbers.
+        If ``values`` does not hold 12 finite numbers, ``width`` is not in
+        (0, 1], ``offset`` is not finite, ``color`` is not a colour or
+        ``prefer_sharps`` is not a bool.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None.
 
     Examples
     --------
@@ -379,6 +430,13 @@ def pitch_class_bars(values, ax=None, *, label: str | None = None, color=None, o
     values = check_finite_array("values", values)
     if values.shape != (12,):
         raise ValueError(f"values must have shape (12,), got {values.shape}")
+    width = check_in_range("width", width, 0.0, 1.0)
+    if width == 0:
+        raise ValueError("width=0 must be in (0, 1] (a bar without width is invisible)")
+    if not _is_finite_real(offset):
+        raise ValueError(f"offset={_repr(offset)} must be a finite number")
+    check_color("color", color)
+    prefer_sharps = check_bool("prefer_sharps", prefer_sharps)
     ax = axes_or_new(ax, (7, 3))
     bars = ax.bar(np.arange(12) + offset, values, width=width, label=label, color=color)
     names = theory.PITCH_CLASS_NAMES if prefer_sharps else theory.PITCH_CLASS_NAMES_FLAT
@@ -409,7 +467,10 @@ def key_correlation_map(correlations, ax=None, *, cmap: str = "RdBu_r"):
     Raises
     ------
     ValueError
-        If ``correlations`` is not a finite (2, 12) array.
+        If ``correlations`` is not a finite (2, 12) array of values in
+        [-1, 1], or ``cmap`` is not a colour map name.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None.
 
     Examples
     --------
@@ -423,6 +484,9 @@ def key_correlation_map(correlations, ax=None, *, cmap: str = "RdBu_r"):
     corr = check_finite_array("correlations", correlations, min_ndim=2)
     if corr.shape != (2, 12):
         raise ValueError(f"correlations must have shape (2, 12), got {corr.shape}")
+    if np.any(np.abs(corr) > 1 + 1e-9):
+        raise ValueError("correlations must lie in [-1, 1] (Pearson correlations)")
+    check_cmap("cmap", cmap)
     ax = axes_or_new(ax, (8, 2.2))
     image = ax.imshow(corr, cmap=cmap, vmin=-1, vmax=1, aspect="auto")
     for row in range(2):

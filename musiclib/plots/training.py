@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_finite_array, check_positive_int
-from ._axes import axes_or_new
+from .._validation import _repr, check_bool, check_finite_array, check_positive_int
+from ._axes import axes_or_new, check_ax
+
+# Most histogram bins density_curves draws per sample set.
+_MAX_BINS = 10_000
 
 __all__ = ["loss_curves", "function_curves", "density_curves", "confusion_matrix"]
 
@@ -20,7 +23,27 @@ def _as_history(history):
     history = getattr(history, "history", history)
     if isinstance(history, dict):
         return dict(history)
+    try:
+        ndim = np.ndim(history)
+    except (ValueError, TypeError):  # ragged nested lists
+        ndim = -1
+    if isinstance(history, (str, bytes)) or ndim != 1:
+        raise ValueError(
+            f"history={_repr(history)} must be a keras History, a dict name -> values, or one 1-D sequence of values"
+        )
     return {"loss": history}
+
+
+def _curve_values(name: str, values, *, allow_nonfinite: bool = False) -> np.ndarray:
+    """Real numeric values of one curve (NaN/inf allowed where ``allow_nonfinite``: drawn as gaps)."""
+    try:
+        arr = np.asarray(values)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"{name} must be an array of numbers: {err}") from None
+    if allow_nonfinite and np.issubdtype(arr.dtype, np.floating):
+        check_finite_array(name, np.nan_to_num(arr), min_ndim=1)  # shape, emptiness and dtype
+        return arr.astype(float)
+    return check_finite_array(name, arr, min_ndim=1).astype(float)
 
 
 def loss_curves(history, *, keys=None, ax=None, logy: bool = False, xlabel: str = "epoch", ylabel=None, title=None):
@@ -55,7 +78,11 @@ def loss_curves(history, *, keys=None, ax=None, logy: bool = False, xlabel: str 
     Raises
     ------
     ValueError
-        If a requested key is missing or a curve is empty.
+        If ``history`` is not one of the accepted forms, ``keys`` is not a
+        sequence of keys of it, a curve is empty, not 1-D or not finite, or
+        ``logy`` is not a bool.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None.
 
     Examples
     --------
@@ -64,14 +91,24 @@ def loss_curves(history, *, keys=None, ax=None, logy: bool = False, xlabel: str 
     2
     """
     curves = _as_history(history)
-    keys = list(curves) if keys is None else list(keys)
+    if isinstance(keys, (str, bytes)):
+        raise ValueError(f"keys={keys!r} must be a list of history keys, e.g. [{keys!r}]")
+    try:
+        keys = list(curves) if keys is None else list(keys)
+    except TypeError:
+        raise ValueError(f"keys={_repr(keys)} must be a list of history keys or None") from None
     for key in keys:
-        if key not in curves:
+        if not isinstance(key, str) or key not in curves:
             raise ValueError(f"keys: {key!r} is not in the history (has {', '.join(map(repr, curves))})")
+    logy = check_bool("logy", logy)
+    values_of = {key: _curve_values(key, curves[key]) for key in keys}
+    for key, values in values_of.items():
+        if values.ndim != 1:
+            raise ValueError(f"{key} must be a 1-D sequence of values, got shape {values.shape}")
     ax = axes_or_new(ax, (6.0, 3.5))
     lines, colours = [], {}
     for key in keys:
-        values = check_finite_array(key, np.asarray(curves[key], dtype=float), min_ndim=1)
+        values = values_of[key]
         base = key[4:] if key.startswith("val_") else key
         style = {"linestyle": "--"} if key.startswith("val_") else {}
         if base in colours:
@@ -101,7 +138,8 @@ def function_curves(x, curves, *, ax=None, xlabel: str = "x", ylabel=None, title
     x : np.ndarray [shape=(n,)]
         Grid.
     curves : dict of str → np.ndarray [shape=(n,)]
-        Label → values on the grid.
+        Label → real values on the grid; NaN or inf leave a gap in the line
+        (e.g. ``log D`` where ``D = 0``).
     ax : matplotlib.axes.Axes or None
         Where to draw; a new figure when None.
     xlabel, ylabel, title : str or None
@@ -116,7 +154,10 @@ def function_curves(x, curves, *, ax=None, xlabel: str = "x", ylabel=None, title
     Raises
     ------
     ValueError
-        If a curve does not match the grid.
+        If ``x`` is not a finite 1-D grid, ``curves`` is not a non-empty dict
+        of real arrays shaped like ``x``, or ``styles`` is not a dict of dicts.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None, or a style holds an unknown line property.
 
     Examples
     --------
@@ -128,14 +169,22 @@ def function_curves(x, curves, *, ax=None, xlabel: str = "x", ylabel=None, title
         raise ValueError(f"x must be 1-D, got shape {x.shape}")
     if not isinstance(curves, dict) or not curves:
         raise ValueError("curves must be a non-empty dict label -> values")
-    styles = styles or {}
-    ax = axes_or_new(ax, (6.0, 3.5))
-    lines = []
+    styles = {} if styles is None else styles
+    if not isinstance(styles, dict) or not all(isinstance(v, dict) for v in styles.values()):
+        raise ValueError(f"styles={_repr(styles)} must be a dict label -> dict of line properties, or None")
+    checked = {}
     for label, values in curves.items():
-        values = np.asarray(values, dtype=float)
+        values = _curve_values(f"curves[{label!r}]", values, allow_nonfinite=True)
         if values.shape != x.shape:
             raise ValueError(f"curves[{label!r}] must have the shape of x {x.shape}, got {values.shape}")
-        (line,) = ax.plot(x, values, label=label, **styles.get(label, {}))
+        checked[label] = values
+    ax = axes_or_new(ax, (6.0, 3.5))
+    lines = []
+    for label, values in checked.items():
+        try:
+            (line,) = ax.plot(x, values, label=label, **styles.get(label, {}))
+        except AttributeError as err:  # matplotlib: unknown line property
+            raise TypeError(f"styles[{label!r}]: {err}") from None
         lines.append(line)
     ax.set_xlabel(xlabel)
     if ylabel:
@@ -161,7 +210,7 @@ def density_curves(x, densities, *, samples=None, bins: int = 60, ax=None, xlabe
     samples : dict of str → np.ndarray or None
         Label → 1-D samples, drawn as step histograms (density-normalised).
     bins : int
-        Histogram bins over the range of ``x``.
+        Histogram bins over the range of ``x``, at most 10,000.
     ax : matplotlib.axes.Axes or None
         Where to draw; a new figure when None.
     xlabel, title : str or None
@@ -172,19 +221,31 @@ def density_curves(x, densities, *, samples=None, bins: int = 60, ax=None, xlabe
     dict
         ``"lines"``: the density lines; ``"histograms"``: the histogram patches.
 
+    Raises
+    ------
+    ValueError
+        As :func:`function_curves`, or if ``bins`` is not an integer in
+        [1, 10000] or ``samples`` is not a dict of finite real samples.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None.
+
     Examples
     --------
     >>> x = np.linspace(-4, 4, 81)
     >>> drawn = density_curves(x, {"p": np.exp(-x**2 / 2) / np.sqrt(2 * np.pi)})
     """
-    bins = check_positive_int("bins", bins)
+    bins = check_positive_int("bins", bins, maximum=_MAX_BINS)
+    if samples is not None and not isinstance(samples, dict):
+        raise ValueError(f"samples={_repr(samples)} must be a dict label -> 1-D samples, or None")
+    samples = {label: check_finite_array(f"samples[{label!r}]", sample, min_ndim=1).ravel()
+               for label, sample in (samples or {}).items()}
+    check_ax(ax)
     ax = axes_or_new(ax, (6.0, 3.5))
     lines = function_curves(x, densities, ax=ax, xlabel=xlabel, ylabel="density", title=title)
     for line in lines:
         ax.fill_between(line.get_xdata(), line.get_ydata(), color=line.get_color(), alpha=0.15)
     histograms = []
-    for label, sample in (samples or {}).items():
-        sample = check_finite_array(f"samples[{label!r}]", sample, min_ndim=1).ravel()
+    for label, sample in samples.items():
         _, _, patches = ax.hist(sample, bins=bins, range=(float(np.min(x)), float(np.max(x))), density=True,
                                 histtype="step", label=f"{label} (samples)")
         histograms.append(patches)
@@ -216,17 +277,30 @@ def confusion_matrix(y_true, y_pred, *, labels, ax=None, title=None):
     Raises
     ------
     ValueError
-        If the label arrays differ in length or hold labels outside the range.
+        If ``labels`` is not a non-empty sequence (a bare string is not), or
+        the label arrays differ in length or hold labels outside the range.
+    TypeError
+        If ``ax`` is not a matplotlib Axes or None.
 
     Examples
     --------
     >>> confusion_matrix([0, 1, 1], [0, 1, 0], labels=["maj", "min"]).tolist()
     [[1, 0], [1, 1]]
     """
-    labels = list(labels)
+    if isinstance(labels, (str, bytes)):
+        raise ValueError(f"labels={labels!r} must be a sequence of class names, not one string")
+    try:
+        labels = list(labels)
+    except TypeError:
+        raise ValueError(f"labels={_repr(labels)} must be a sequence of class names") from None
     n = len(labels)
-    y_true = np.asarray(y_true).ravel()
-    y_pred = np.asarray(y_pred).ravel()
+    if n == 0:
+        raise ValueError("labels must name at least one class")
+    try:
+        y_true = np.asarray(y_true).ravel()
+        y_pred = np.asarray(y_pred).ravel()
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"y_true and y_pred must be arrays of integer labels: {err}") from None
     if y_true.shape != y_pred.shape or y_true.size == 0:
         raise ValueError(f"y_true and y_pred must be non-empty and equally long, got {y_true.shape} and {y_pred.shape}")
     for name, y in (("y_true", y_true), ("y_pred", y_pred)):
@@ -234,6 +308,7 @@ def confusion_matrix(y_true, y_pred, *, labels, ax=None, title=None):
             raise ValueError(f"{name} must hold integer labels in [0, {n - 1}]")
     counts = np.zeros((n, n), dtype=int)
     np.add.at(counts, (y_true, y_pred), 1)
+    check_ax(ax)
     ax = axes_or_new(ax, (3.5, 3.0))
     ax.imshow(counts, cmap="Blues")
     for i in range(n):
