@@ -39,6 +39,7 @@ train: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_features.py
+	$(BIN)/python benchmarks/bench_train.py
 
 strip-outputs: setup
 	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb

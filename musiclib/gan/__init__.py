@@ -10,13 +10,15 @@ theory       optimal discriminator, JSD, 1-D Wasserstein-1      07
 models       generator / discriminator builders                 08, 09, 11
 trainer      ``keras.Model`` subclass with ``train_step``       08, 09, 11
 toy          toy data sets (mixtures), mode counting, plots     08
+training     the training driver: configs, run folders, resume  09, 11
+naive        the article's naive Keras loop, repaired           09
 ============ ================================================== ==========
 
 The names a training script needs are re-exported here: the losses
 (``gan.discriminator_loss``), the model builders (``gan.build_mlp_generator``)
 and the trainer with its callbacks (``gan.GAN``, ``gan.NaNGuard``, …). They
 cost nothing extra to import: ``losses`` already loads TensorFlow and Keras.
-``theory`` and ``toy`` load on first use (``musiclib.gan.theory``).
+``theory``, ``toy``, ``training`` and ``naive`` load on first use (``musiclib.gan.training``).
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ __all__ = [
     "trainer",
 ]
 
-_LAZY_SUBMODULES = {"theory", "toy"}
+_LAZY_SUBMODULES = {"theory", "toy", "training", "naive"}
 
 
 def __getattr__(name):
