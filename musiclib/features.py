@@ -782,9 +782,37 @@ def _matmul_frames(A, B):
     return (A2 @ B).reshape(A.shape[:-1] + (B.shape[-1],))
 
 
-def _mel_projection(P_frames_last, mel_weights):
-    """``(..., n_frames, n_bins) @ (n_bins, n_mels)`` over all frames of all clips at once."""
-    return _matmul_frames(P_frames_last, mel_weights.T)
+#: Bytes of windowed frames processed at once by :func:`_mel_power_frames_last` (about the size of a core's L2
+#: cache): framing, FFT, power and mel projection of one block run while its data are still in cache.
+_BLOCK_BYTES = 1 << 20
+
+
+def _mel_power_frames_last(y, n_fft, hop_length, win_length, window, center, pad_mode, power, mel_weights):
+    """Mel power spectrogram ``(..., n_frames, n_mels)`` of validated inputs, computed block by block.
+
+    The same arithmetic as ``_power(_stft_frames_last(...)) @ mel_weights.T``, but the windowed frames, their
+    spectrum and its power (each as large as the signal times ``n_fft / hop_length``) never exist for the whole
+    batch at once: measured on 64 clips of 10 s, the whole-batch pipeline spent most of its time moving those
+    arrays through memory (benchmarks/README.md).
+    """
+    if center:
+        pad = [(0, 0)] * (y.ndim - 1) + [(n_fft // 2, n_fft // 2)]
+        y = np.pad(y, pad, mode=pad_mode)
+    else:
+        _check_fits(n_fft, y.shape[-1])
+    lead = y.shape[:-1]
+    clips = y.reshape(-1, y.shape[-1])
+    frames = _frames_last(clips, n_fft, hop_length)  # a strided view, nothing copied yet
+    n_frames = frames.shape[-2]
+    win = _padded_window(window, win_length, n_fft, y.dtype)
+    weights_t = np.ascontiguousarray(mel_weights.T, dtype=y.dtype)
+    out = np.empty((clips.shape[0], n_frames, weights_t.shape[1]), dtype=y.dtype)
+    block = max(1, _BLOCK_BYTES // (n_fft * y.dtype.itemsize))
+    for c in range(clips.shape[0]):
+        for start in range(0, n_frames, block):
+            spectrum = scipy.fft.rfft(frames[c, start : start + block] * win, axis=-1, overwrite_x=True, workers=1)
+            np.matmul(_power(spectrum, power), weights_t, out=out[c, start : start + block])
+    return out.reshape(lead + out.shape[1:])
 
 
 def melspectrogram(
@@ -844,8 +872,8 @@ def melspectrogram(
     n_fft, hop_length, win_length, center = _check_stft_params(n_fft, hop_length, win_length, window, center, pad_mode)
     power = _check_power(power)
     weights = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm, dtype=y.dtype)
-    X = _stft_frames_last(y, n_fft, hop_length, win_length, window, center, pad_mode)
-    return np.ascontiguousarray(np.swapaxes(_mel_projection(_power(X, power), weights), -1, -2))
+    mel = _mel_power_frames_last(y, n_fft, hop_length, win_length, window, center, pad_mode, power, weights)
+    return np.ascontiguousarray(np.swapaxes(mel, -1, -2))
 
 
 # ----------------------------------------------------------------------------- decibels
@@ -1214,8 +1242,8 @@ def mfcc(
     weights = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm, dtype=y.dtype)
     # Everything stays in the (..., n_frames, features) layout so that the mel
     # projection and the DCT are each a single matrix product over all frames.
-    X = _stft_frames_last(y, n_fft, hop_length, win_length, window, center, pad_mode)
-    log_mel = power_to_db(_mel_projection(_power(X, power), weights), top_db=top_db, top_db_axis=(-2, -1))
+    mel = _mel_power_frames_last(y, n_fft, hop_length, win_length, window, center, pad_mode, power, weights)
+    log_mel = power_to_db(mel, top_db=top_db, top_db_axis=(-2, -1))
     coefficients = _matmul_frames(log_mel, dct_matrix(n_mfcc, n_mels, dtype=y.dtype).T)
     if lifter > 0:
         coefficients *= _lifter_weights(n_mfcc, lifter, y.dtype)
