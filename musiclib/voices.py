@@ -5,8 +5,10 @@ Chapters: 09_training_a_music_gan (decoding, listening), 10-12 (evaluation and a
 A four-voice roll has shape ``(..., time_steps, n_pitches, 4)``: one binary channel per voice in the order
 :data:`musiclib.data.VOICES` = S, A, T, B, column ``p`` holding MIDI pitch ``pitch_offset + p``. A *valid* roll
 has at most one sounding pitch per voice and step, and only inside that voice's range
-(:data:`musiclib.data.VOICE_RANGES`). :func:`musiclib.data.load_pianorolls` with ``voices="separate"`` returns
-such rolls; :func:`decode_voices` turns a generator's continuous output into one.
+(:data:`musiclib.data.VOICE_RANGES`, the ranges Bach wrote for). :func:`musiclib.data.load_pianorolls` with
+``voices="separate", transpose="none"`` returns such rolls; after key normalisation (the default) the voices stay
+monophonic but a few notes (under 1 % of the sounding steps) move past the written ranges. :func:`decode_voices`
+turns a generator's continuous output into a valid roll.
 
 The roll stores which pitch sounds at each step, not where notes start, so :func:`voice_notes` merges
 consecutive steps of one pitch into one note: a repeated note comes back as one longer note.
