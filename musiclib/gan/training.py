@@ -45,7 +45,7 @@ import tensorflow as tf
 from .. import __version__
 from .._validation import check_choice, check_finite_array, check_in_range, check_positive_int
 from . import models as _models
-from .trainer import GAN, CheckpointError, TrainingDivergedError, _check_seed
+from .trainer import GAN, CheckpointError, NaNGuard, _check_seed, sample_latent
 
 __all__ = [
     "BUILDERS",
@@ -228,11 +228,7 @@ def build_gan(config, *, strategy=None) -> GAN:
     strategy = get_strategy(strategy)
     with strategy.scope():
         g_spec, d_spec = config["generator"], config["discriminator"]
-        g_kwargs = dict(g_spec["kwargs"])
-        if g_spec["builder"] == "conv_generator":
-            generator = BUILDERS["conv_generator"](config["latent_dim"], **g_kwargs)
-        else:
-            generator = BUILDERS[g_spec["builder"]](config["latent_dim"], **g_kwargs)
+        generator = BUILDERS[g_spec["builder"]](config["latent_dim"], **g_spec["kwargs"])
         discriminator = BUILDERS[d_spec["builder"]](**d_spec["kwargs"])
         gan = GAN(generator, discriminator, seed=config["seed"])
 
@@ -436,11 +432,7 @@ def train(config, x, out_dir, *, resume=False, strategy=None, callbacks=(), prog
     _truncate_log(log_path, start_epoch)
     monitor_cb = None
     if monitor and x.ndim == 4 and x.shape[-1] == 4:
-        from .trainer import sample_latent
-
         monitor_cb = MusicMonitor(sample_latent(64, config["latent_dim"], seed=config["seed"] + 1), out_dir=out_dir / "samples", every=max(1, config["epochs"] // 10))
-    from .trainer import NaNGuard
-
     saver = _StepCheckpoint(gan, checkpoint, config, steps_per_epoch)
     bar = _ProgressBar(total_steps, done_steps) if progress else None
     gan.history_rows = []
@@ -609,7 +601,6 @@ def generate_rolls(generator, n, *, seed=0, latent_dim=None, method="argmax"):
     rolls : np.ndarray, same shape, valid four-voice rolls
     """
     from ..voices import decode_voices
-    from .trainer import sample_latent
 
     latent_dim = generator.input_shape[-1] if latent_dim is None else latent_dim
     n = check_positive_int("n", n, maximum=100_000)
