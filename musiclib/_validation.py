@@ -152,6 +152,19 @@ def check_choice(name: str, value, choices):
     return value
 
 
+def check_sequence(name: str, value, what: str) -> tuple:
+    """Return ``tuple(value)``; raise ``ValueError`` naming ``name`` and ``what`` for one string or a non-iterable.
+
+    A string is iterable, so without this check ``"maj"`` would pass as the sequence ``("m", "a", "j")``.
+    """
+    if isinstance(value, (str, bytes)):
+        raise ValueError(f"{name}={value!r} must be {what}, not one string")
+    try:
+        return tuple(value)
+    except TypeError:
+        raise ValueError(f"{name}={_repr(value)} must be {what}") from None
+
+
 def check_bool(name: str, value) -> bool:
     """Return ``bool(value)``; raise ``ValueError`` unless it is ``True`` or ``False`` (``np.bool_`` too)."""
     if not isinstance(value, (bool, np.bool_)):

@@ -14,6 +14,7 @@ import numpy as np
 
 from ._validation import (
     check_choice,
+    check_sequence,
     check_finite_array,
     check_in_range,
     check_nonnegative,
@@ -541,12 +542,7 @@ def chord_dataset(n_examples: int, *, qualities=("maj", "min"), noise: float = 0
     from . import theory
 
     n_examples = check_positive_int("n_examples", n_examples, maximum=1_000_000)
-    if isinstance(qualities, (str, bytes)):
-        raise ValueError(f"qualities={qualities!r} must be a sequence of chord qualities, e.g. ('maj', 'min'), not one string")
-    try:
-        qualities = tuple(qualities)
-    except TypeError:
-        raise ValueError(f"qualities={qualities!r} must be a sequence of chord qualities, e.g. ('maj', 'min')") from None
+    qualities = check_sequence("qualities", qualities, "a sequence of chord qualities, e.g. ('maj', 'min')")
     for quality in qualities:
         check_choice("qualities", quality, tuple(theory.CHORD_QUALITIES))
     if len(qualities) < 2 or len(set(qualities)) != len(qualities):

@@ -19,7 +19,7 @@ import math
 import keras
 import numpy as np
 
-from .._validation import check_choice, check_positive_int
+from .._validation import check_choice, check_positive_int, check_sequence
 from ..models import build_mlp
 from ..data import N_PITCHES, PITCH_OFFSET
 from .losses import _check_seed
@@ -56,12 +56,7 @@ def _check_size(name, value) -> int:
 
 
 def _check_hidden(hidden) -> tuple:
-    if isinstance(hidden, (str, bytes)):
-        raise ValueError(f"hidden={hidden!r} must be a sequence of positive integers")
-    try:
-        sizes = tuple(hidden)
-    except TypeError:
-        raise ValueError(f"hidden={hidden!r} must be a sequence of positive integers") from None
+    sizes = check_sequence("hidden", hidden, "a sequence of positive integers")
     if not sizes:
         raise ValueError(f"hidden={hidden!r} must hold at least one layer size")
     return tuple(_check_size("hidden", size) for size in sizes)

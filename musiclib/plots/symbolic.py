@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import _repr, check_bool, check_finite_array, check_in_range, check_positive, check_positive_int
+from .._validation import _repr, check_bool, check_finite_array, check_in_range, check_positive, check_positive_int, check_sequence
 from ._axes import axes_or_new, check_ax, check_cmap
 
 # Most steps per beat (MIDI's largest ticks per beat, as musiclib.midi) and beats per bar drawn.
@@ -48,12 +48,7 @@ def _as_roll(name: str, roll, min_ndim: int) -> np.ndarray:
 
 def _check_chorales(chorales, attributes) -> list:
     """A non-empty list of Chorale-like objects having ``attributes``."""
-    if isinstance(chorales, (str, bytes)):
-        raise ValueError(f"chorales={chorales!r} must be a list of musiclib.data.Chorale, not a string")
-    try:
-        chorales = list(chorales)
-    except TypeError:
-        raise ValueError(f"chorales={_repr(chorales)} must be a list of musiclib.data.Chorale") from None
+    chorales = list(check_sequence("chorales", chorales, "a list of musiclib.data.Chorale"))
     if not chorales:
         raise ValueError("chorales must not be empty")
     for i, chorale in enumerate(chorales):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import _repr, check_bool, check_finite_array, check_positive_int
+from .._validation import _repr, check_bool, check_finite_array, check_positive_int, check_sequence
 from ._axes import axes_or_new, check_ax
 
 # Most histogram bins density_curves draws per sample set.
@@ -287,12 +287,7 @@ def confusion_matrix(y_true, y_pred, *, labels, ax=None, title=None):
     >>> confusion_matrix([0, 1, 1], [0, 1, 0], labels=["maj", "min"]).tolist()
     [[1, 0], [1, 1]]
     """
-    if isinstance(labels, (str, bytes)):
-        raise ValueError(f"labels={labels!r} must be a sequence of class names, not one string")
-    try:
-        labels = list(labels)
-    except TypeError:
-        raise ValueError(f"labels={_repr(labels)} must be a sequence of class names") from None
+    labels = list(check_sequence("labels", labels, "a sequence of class names"))
     n = len(labels)
     if n == 0:
         raise ValueError("labels must name at least one class")
