@@ -50,6 +50,7 @@ _SUBMODULES = {
     "features",
     "voices",
     "metrics",
+    "baselines",
     "models",
     "gan",
     "plots",
