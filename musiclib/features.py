@@ -2,7 +2,8 @@
 
 Chapters: 04_audio_signals (``frame``, ``get_window``, ``stft``, ``power_spectrogram``),
 05_mfcc_features (mel scale, filterbank, ``power_to_db``, ``dct``, ``mfcc``, ``delta``,
-the TensorFlow path and ``mfcc_to_audio``), 11 (MFCC/mel GAN).
+the TensorFlow path and ``mfcc_to_audio``), 11_audio_gan_on_features (``mel_to_audio``,
+``spectral_convergence``: hearing generated log-mel patches and scoring the inversion).
 
 Everything here is plain NumPy (plus ``scipy.fft`` for the FFT and
 ``scipy.signal.savgol_filter`` for ``delta``). TensorFlow is imported only
@@ -95,6 +96,8 @@ __all__ = [
     "delta",
     "mfcc_to_mel",
     "mfcc_to_audio",
+    "mel_to_audio",
+    "spectral_convergence",
     "melspectrogram_tf",
     "mfcc_tf",
 ]
@@ -1442,6 +1445,133 @@ def mfcc_to_audio(
         length=length,
         random_state=np.random.default_rng(int(seed)),
     )
+
+
+def mel_to_audio(
+    S,
+    *,
+    sr: float = 22050,
+    n_fft: int = 2048,
+    hop_length: int = 512,
+    fmin: float = 0.0,
+    fmax: float | None = None,
+    htk: bool = False,
+    norm="slaney",
+    power: float = 2.0,
+    n_iter: int = 32,
+    length: int | None = None,
+    seed: int = 0,
+) -> np.ndarray:
+    """Turn a mel spectrogram back into a waveform: mel -> linear magnitude (NNLS) -> Griffin-Lim.
+
+    The second and third steps of :func:`mfcc_to_audio`, for a mel spectrogram that still has its fine spectral
+    detail (a log-mel patch from a GAN, after :func:`db_to_power`): librosa's ``feature.inverse.mel_to_stft``
+    finds the non-negative linear magnitude whose mel projection is closest to ``S``, and ``librosa.griffinlim``
+    invents a phase for it from a seeded random start (``n_iter`` alternating projections). Two things are lost:
+    detail finer than a mel band (high harmonics merge) and the phase, which the spectrogram never held.
+    Equals ``librosa.feature.inverse.mel_to_audio`` with a seeded phase.
+
+    Chapter: 11_audio_gan_on_features
+
+    Parameters
+    ----------
+    S : np.ndarray [shape=(..., n_mels, n_frames)]
+        Mel power (``power=2``) or magnitude (``power=1``) spectrogram, linear (not dB), >= 0.
+    sr, n_fft, hop_length, fmin, fmax, htk, norm, power
+        The parameters :func:`melspectrogram` used.
+    n_iter : int
+        Griffin-Lim iterations, at most 10,000.
+    length : int or None
+        Output length in samples (``None``: as the frames imply), at most ``(n_frames + 1) * hop_length + n_fft``.
+    seed : int
+        Seed of the random initial phase, a non-negative integer.
+
+    Returns
+    -------
+    np.ndarray [shape=(..., n_samples), dtype=float32]
+
+    Raises
+    ------
+    ValueError
+        If ``S`` is empty, negative, not finite or has fewer than 2 dimensions, or a parameter is out of range.
+
+    Examples
+    --------
+    >>> t = np.arange(8000) / 16000
+    >>> y = (0.5 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    >>> S = melspectrogram(y, sr=16000, n_fft=1024, hop_length=256, n_mels=128)
+    >>> mel_to_audio(S, sr=16000, n_fft=1024, hop_length=256, length=len(y)).shape
+    (8000,)
+    """
+    import librosa
+
+    S = check_finite_array("S", S, min_ndim=2)
+    if np.any(S < 0):
+        raise ValueError("S must be a linear mel spectrogram (>= 0), not dB: convert with db_to_power first")
+    n_fft = _check_n_fft(n_fft)
+    hop_length = _check_n_fft(hop_length, "hop_length")
+    n_iter = check_positive_int("n_iter", n_iter, maximum=_MAX_GRIFFIN_LIM_ITERATIONS)
+    power = _check_power(power)
+    seed = check_seed("seed", seed, allow_none=False)
+    sr, n_fft, n_mels, fmin, fmax, htk = _check_mel_params(sr, n_fft, S.shape[-2], fmin, fmax, htk, norm)
+    if length is not None:
+        covered = (S.shape[-1] + 1) * hop_length + n_fft
+        length = check_positive_int("length", length, maximum=covered)
+    magnitude = librosa.feature.inverse.mel_to_stft(
+        S.astype(np.float32), sr=sr, n_fft=n_fft, power=power, fmin=fmin, fmax=fmax, htk=htk, norm=norm
+    )
+    y = librosa.griffinlim(
+        magnitude,
+        n_iter=n_iter,
+        hop_length=hop_length,
+        n_fft=n_fft,
+        length=length,
+        random_state=np.random.default_rng(int(seed)),
+    )
+    return y.astype(np.float32)
+
+
+def spectral_convergence(reference, estimate, *, axis=(-2, -1)) -> np.ndarray:
+    """Spectral convergence ``||reference - estimate||_F / ||reference||_F`` of two magnitude spectrograms.
+
+    The standard score of phase reconstruction (Griffin-Lim and its successors): 0 for a perfect match, 1 when
+    the estimate is silent; lower is better. Compute it on the magnitude ``|stft|`` of the original and of the
+    reconstructed audio.
+
+    Chapter: 11_audio_gan_on_features
+
+    Parameters
+    ----------
+    reference, estimate : np.ndarray [shape=(..., n_bins, n_frames)]
+        Magnitudes of the same shape, finite, >= 0; ``reference`` not all zero along ``axis``.
+    axis : tuple of int
+        Axes the norms run over (default the last two: one score per spectrogram).
+
+    Returns
+    -------
+    np.ndarray
+        One score per spectrogram (a 0-d array for a single one).
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ, a value is negative or not finite, or a reference is all zero.
+
+    Examples
+    --------
+    >>> float(spectral_convergence(np.ones((4, 3)), np.zeros((4, 3))))
+    1.0
+    """
+    reference = check_finite_array("reference", reference, min_ndim=2).astype(np.float64)
+    estimate = check_finite_array("estimate", estimate, min_ndim=2).astype(np.float64)
+    if reference.shape != estimate.shape:
+        raise ValueError(f"reference {reference.shape} and estimate {estimate.shape} must have the same shape")
+    if np.any(reference < 0) or np.any(estimate < 0):
+        raise ValueError("reference and estimate must be magnitudes (>= 0)")
+    norm = np.sqrt(np.sum(reference**2, axis=axis))
+    if np.any(norm == 0):
+        raise ValueError("reference is all zero: spectral convergence is undefined")
+    return np.sqrt(np.sum((reference - estimate) ** 2, axis=axis)) / norm
 
 
 # ----------------------------------------------------------------------------- TensorFlow

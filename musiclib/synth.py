@@ -2,7 +2,8 @@
 
 Chapters: 01_pitch_and_frequency (sine, additive synthesis, Karplus-Strong,
 ADSR envelopes), 02_scales_chords_keys_rhythm (rendering melodies and
-chords), 03_symbolic_music_data and 04_audio_signals (rendering chorales).
+chords), 03_symbolic_music_data and 04_audio_signals (rendering chorales),
+11_audio_gan_on_features (``fm_tone`` and ``filtered_noise`` for the timbre dataset).
 
 Conventions
 -----------
@@ -48,6 +49,8 @@ __all__ = [
     "adsr",
     "additive_tone",
     "karplus_strong",
+    "fm_tone",
+    "filtered_noise",
     "render_notes",
 ]
 
@@ -425,6 +428,159 @@ def karplus_strong(
     n_fade = min(n, int(round(0.005 * sr)))
     if n_fade:
         y[n - n_fade :] *= np.linspace(1.0, 0.0, n_fade)
+    return y.astype(np.float32)
+
+
+def fm_tone(
+    freq: float,
+    duration: float,
+    sr: int = DEFAULT_SR,
+    *,
+    ratio: float = 1.0,
+    index: float = 2.0,
+    index_decay: float | None = None,
+    amplitude: float = 0.5,
+    envelope=None,
+) -> np.ndarray:
+    """Return a frequency-modulated (FM) tone: ``sin(2 pi freq t + I(t) sin(2 pi ratio freq t))``.
+
+    Chowning's FM synthesis (1973): a carrier at ``freq`` whose phase is modulated by a sine at
+    ``ratio * freq``. The modulation index ``I`` spreads energy into sidebands at ``freq +- k * ratio * freq``:
+    a whole-number ``ratio`` gives harmonic spectra (brass, electric piano), others inharmonic ones (bells).
+    With ``index_decay`` the index falls as ``I(t) = index * exp(-t / index_decay)``, so the tone starts bright
+    and mellows, as struck and plucked instruments do. Carson's rule puts nearly all energy below
+    ``freq + (index + 1) * ratio * freq``; above ``sr / 2`` that energy aliases, so keep it below.
+
+    Chapter: 11_audio_gan_on_features.
+
+    Parameters
+    ----------
+    freq : float
+        Carrier frequency in Hz, in (0, sr / 2).
+    duration : float
+        Length in seconds, in (0, :data:`MAX_DURATION`].
+    sr : int
+        Sample rate in Hz, at most :data:`MAX_SR`.
+    ratio : float
+        Modulator frequency over carrier frequency, in (0, 32].
+    index : float
+        Peak modulation index (radians), in [0, 100]; 0 gives a sine.
+    index_decay : float or None
+        Time constant of the index's exponential decay in seconds (> 0), or None for a constant index.
+    amplitude : float
+        Peak bound, in [0, 1].
+    envelope : None, dict or array_like
+        As in :func:`additive_tone`.
+
+    Returns
+    -------
+    np.ndarray [shape=(round(duration * sr),), dtype=float32]
+
+    Raises
+    ------
+    ValueError
+        If a parameter is out of range.
+
+    Examples
+    --------
+    >>> y = fm_tone(220.0, 0.5, sr=16000, ratio=2.0, index=3.0, index_decay=0.2)
+    >>> y.shape, y.dtype, bool(abs(y).max() <= 0.5)
+    ((8000,), dtype('float32'), True)
+    """
+    freq = check_positive("freq", freq)
+    sr = _check_sr(sr)
+    if freq >= sr / 2:
+        raise ValueError(f"freq={freq!r} must be below the Nyquist frequency sr / 2 = {sr / 2} Hz")
+    n = _n_samples(duration, sr)
+    ratio = check_positive("ratio", ratio, maximum=32.0)
+    index = check_nonnegative("index", index, maximum=100.0)
+    if index_decay is not None:
+        index_decay = check_positive("index_decay", index_decay, maximum=MAX_DURATION)
+    amplitude = check_in_range("amplitude", amplitude, 0.0, 1.0)
+    env = _check_envelope(envelope, float(duration), sr, n)
+    t = np.arange(n) / sr
+    modulation = index * (np.exp(-t / index_decay) if index_decay is not None else 1.0)
+    y = np.sin(2 * np.pi * freq * t + modulation * np.sin(2 * np.pi * ratio * freq * t))
+    return (amplitude * y * env).astype(np.float32)
+
+
+def filtered_noise(
+    freq: float,
+    duration: float,
+    sr: int = DEFAULT_SR,
+    *,
+    harmonics=(1.0,),
+    q: float = 20.0,
+    amplitude: float = 0.5,
+    envelope=None,
+    seed=None,
+) -> np.ndarray:
+    """Return white noise through resonant band-pass filters at ``freq`` and its harmonics: a breathy, pitched tone.
+
+    Each partial ``k * freq`` gets a second-order peak filter (``scipy.signal.iirpeak``) of quality ``q``
+    (bandwidth ``k * freq / q``), weighted by ``harmonics[k - 1]``. A high ``q`` sounds like a whistle or a
+    bowed glass, a low one like breath or wind. Partials at or above ``sr / 2`` are left out.
+
+    Chapter: 11_audio_gan_on_features.
+
+    Parameters
+    ----------
+    freq : float
+        Fundamental frequency in Hz, > 0 (below ``sr / 2``).
+    duration : float
+        Length in seconds, in (0, :data:`MAX_DURATION`].
+    sr : int
+        Sample rate in Hz, at most :data:`MAX_SR`.
+    harmonics : sequence of float
+        Relative amplitude of each resonance, >= 0, not all 0.
+    q : float
+        Quality factor of every resonance, in [0.5, 1000].
+    amplitude : float
+        Peak value of the output, in [0, 1] (the filtered noise is peak-normalised).
+    envelope : None, dict or array_like
+        As in :func:`additive_tone`.
+    seed : int >= 0 or None or np.random.Generator
+        Seed of the noise: the same seed gives the same waveform.
+
+    Returns
+    -------
+    np.ndarray [shape=(round(duration * sr),), dtype=float32]
+
+    Raises
+    ------
+    ValueError
+        If a parameter is out of range or every resonance is at or above ``sr / 2``.
+
+    Examples
+    --------
+    >>> y = filtered_noise(440.0, 0.5, sr=16000, harmonics=[1.0, 0.3], q=30.0, seed=0)
+    >>> y.shape, bool(np.isclose(abs(y).max(), 0.5))
+    ((8000,), True)
+    """
+    from scipy.signal import iirpeak
+
+    freq = check_positive("freq", freq)
+    sr = _check_sr(sr)
+    n = _n_samples(duration, sr)
+    weights = _check_harmonics(harmonics)
+    q = check_in_range("q", q, 0.5, 1000.0)
+    amplitude = check_in_range("amplitude", amplitude, 0.0, 1.0)
+    env = _check_envelope(envelope, float(duration), sr, n)
+    seed = check_seed("seed", seed, allow_generator=True)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    numbers = np.arange(1, len(weights) + 1)
+    keep = (numbers * freq < 0.49 * sr) & (weights > 0)
+    if not np.any(keep):
+        raise ValueError(f"freq={freq!r} Hz: every resonance is at or above the Nyquist frequency {sr / 2} Hz")
+    noise = rng.standard_normal(n)
+    y = np.zeros(n)
+    for k, w in zip(numbers[keep], weights[keep]):
+        b, a = iirpeak(k * freq, q, fs=sr)
+        y += w * lfilter(b, a, noise)
+    y *= env
+    peak = np.abs(y).max()
+    if peak > 0:
+        y *= amplitude / peak
     return y.astype(np.float32)
 
 

@@ -225,7 +225,7 @@ def test_second_load_uses_cache_without_parsing(loaded, cache, monkeypatch):
     def no_parsing(source):
         raise AssertionError(f"parsed {source} although the cache holds it")
 
-    monkeypatch.setattr(data, "_parse_source", no_parsing)
+    monkeypatch.setattr(data.chorales, "_parse_source", no_parsing)
     chorales, report = data.load_chorales(limit=N_PIECES, cache_dir=cache, progress=False, return_report=True)
     first, first_report = loaded
     assert report == first_report
@@ -238,7 +238,7 @@ def test_second_load_uses_cache_without_parsing(loaded, cache, monkeypatch):
 def test_cache_is_invalidated_by_parameters(loaded, cache, monkeypatch):
     calls = []
     real_parse = data._parse_source
-    monkeypatch.setattr(data, "_parse_source", lambda source: calls.append(source) or real_parse(source))
+    monkeypatch.setattr(data.chorales, "_parse_source", lambda source: calls.append(source) or real_parse(source))
     files_before = set(cache.glob("chorales-*.npz"))
     data.load_chorales(limit=2, cache_dir=cache, progress=False)
     assert len(calls) == 2
@@ -328,7 +328,7 @@ def test_inconsistent_chorale_cache_is_rebuilt(loaded, warm_cache, monkeypatch, 
     with np.load(path, allow_pickle=False) as archive:
         pristine = {name: archive[name] for name in archive.files}
     builds = []  # the rebuild returns the pristine arrays, so nothing is parsed again
-    monkeypatch.setattr(data, "_build_chorales", lambda *args: builds.append(args) or pristine)
+    monkeypatch.setattr(data.chorales, "_build_chorales", lambda *args: builds.append(args) or pristine)
     _rewrite_npz(path, change)
     with pytest.warns(UserWarning, match=f"{problem}.*rebuilding"):
         again, report = data.load_chorales(limit=N_PIECES, cache_dir=warm_cache, progress=False, return_report=True)
@@ -667,7 +667,7 @@ def test_every_build_parameter_is_in_the_cache_key(warm_cache, tmp_path_factory,
 
 
 def test_pianoroll_cache_skips_building(splits, cache, monkeypatch):
-    monkeypatch.setattr(data, "_build_pianorolls", lambda *a, **k: pytest.fail("rebuilt a cached split"))
+    monkeypatch.setattr(data.chorales, "_build_pianorolls", lambda *a, **k: pytest.fail("rebuilt a cached split"))
     np.testing.assert_array_equal(
         data.load_pianorolls("test", limit=N_PIECES, cache_dir=cache, progress=False), splits["test"][0]
     )

@@ -1,6 +1,7 @@
 """One training driver for every GAN of the course: configs, checkpoints that resume exactly, a music monitor.
 
-Chapters: 09_training_a_music_gan (taught there; ``python -m musiclib train`` runs it), 08 and 11 reuse it.
+Chapters: 09_training_a_music_gan (taught there; ``python -m musiclib train`` runs it), 08 and 11 reuse it
+(chapter 11 trains the timbre GAN with ``make_config(task="timbre")``, ``python -m musiclib train --task timbre``).
 
 A run is described by a **config**, a plain JSON-able dict (:func:`make_config`): which builders make G and D
 and with which arguments, the latent size, the loss and its settings, the optimizers, the batch, the epochs, the
@@ -14,7 +15,7 @@ file                what
 ``checkpoint.npz``  weights, optimizer and noise state, epoch and step, and the config: resumes exactly and
                     rebuilds the model alone (:func:`load_run`); written atomically, never from a NaN state
 ``log.csv``         one row per epoch: losses, seconds, the monitor's music statistics
-``samples/``        piano rolls of a fixed latent batch, one PNG per monitored epoch (four-voice data)
+``samples/``        a fixed latent batch, one PNG per monitored epoch (piano rolls or log-mel patches)
 ``generator.keras`` the trained generator, loadable in Keras safe mode
 =================== ===================================================================================
 
@@ -45,18 +46,22 @@ import tensorflow as tf
 from .. import __version__
 from .._validation import check_choice, check_finite_array, check_in_range, check_positive_int
 from . import models as _models
+from . import timbre as _timbre
 from .trainer import GAN, CheckpointError, NaNGuard, _check_seed, sample_latent
 
 __all__ = [
     "BUILDERS",
     "LOSS_PRESETS",
     "CONFIG_PRESETS",
+    "TIMBRE_PRESETS",
+    "TASKS",
     "STRATEGIES",
     "RunFolderError",
     "make_config",
     "build_gan",
     "get_strategy",
     "chorale_training_data",
+    "training_data",
     "MusicMonitor",
     "train",
     "load_run",
@@ -69,6 +74,8 @@ BUILDERS = {
     "conv_discriminator": _models.build_conv_discriminator,
     "mlp_generator": _models.build_mlp_generator,
     "mlp_discriminator": _models.build_mlp_discriminator,
+    "timbre_generator": _timbre.build_timbre_generator,
+    "timbre_discriminator": _timbre.build_timbre_discriminator,
 }
 
 #: Loss recipes: the loss kind of :mod:`musiclib.gan.losses` with the settings its paper recommends.
@@ -87,6 +94,17 @@ CONFIG_PRESETS = {
     "quick": {"epochs": 2, "batch_size": 32, "limit": 24, "g_width": 32, "d_width": 16},
 }
 
+#: Sizes of the timbre GAN (chapter 11): "full" trained the shipped model in data/pretrained/timbre_gan, "quick" a CI run.
+#: Eight epochs: longer runs of this recipe drifted away from the data and lost diversity (measured with the monitor;
+#: data/pretrained/timbre_gan/README.md has the runs).
+TIMBRE_PRESETS = {
+    "full": {"epochs": 8, "batch_size": 64, "n_notes": 4000, "g_width": 160, "d_width": 128},
+    "quick": {"epochs": 2, "batch_size": 32, "n_notes": 800, "g_width": 64, "d_width": 32},
+}
+
+#: What a config trains on: the chorales' four-voice rolls (chapter 09) or the timbres' log-mel patches (chapter 11).
+TASKS = ("chorales", "timbre")
+
 STRATEGIES = ("default", "mirrored", "multiworker")
 
 _CONFIG_KEYS = {
@@ -99,15 +117,18 @@ class RunFolderError(ValueError):
     """The output folder cannot take this run (someone else's files, or a finished run without ``resume``)."""
 
 
-def make_config(preset="full", *, loss="wgan-gp", epochs=None, seed=0, **overrides) -> dict:
-    """A complete, JSON-able config for the chorale GAN.
+def make_config(preset="full", *, task="chorales", loss="wgan-gp", epochs=None, seed=0, **overrides) -> dict:
+    """A complete, JSON-able config for the chorale GAN or the timbre GAN.
 
-    Chapter: 09_training_a_music_gan
+    Chapter: 09_training_a_music_gan (``task="timbre"``: 11_audio_gan_on_features)
 
     Parameters
     ----------
     preset : {"full", "quick"}
-        Sizes from :data:`CONFIG_PRESETS`.
+        Sizes from :data:`CONFIG_PRESETS` (chorales) or :data:`TIMBRE_PRESETS` (timbre).
+    task : {"chorales", "timbre"}
+        ``"chorales"``: the four-voice piano-roll GAN (``data.load_pianorolls``); ``"timbre"``: the log-mel patch GAN
+        of instrument notes (``data.load_timbres``, :mod:`musiclib.gan.timbre`).
     loss : str
         A recipe of :data:`LOSS_PRESETS` ("wgan-gp", "nonsaturating", "hinge", "least_squares").
     epochs : int or None
@@ -131,14 +152,19 @@ def make_config(preset="full", *, loss="wgan-gp", epochs=None, seed=0, **overrid
     >>> config = make_config("quick", loss="nonsaturating")
     >>> config["loss_kind"], config["d_steps"], config["data"]["voices"]
     ('nonsaturating', 1, 'separate')
+    >>> make_config("quick", task="timbre")["data"]["dataset"]
+    'timbres'
     """
     check_choice("preset", preset, tuple(CONFIG_PRESETS))
+    check_choice("task", task, TASKS)
     check_choice("loss", loss, tuple(LOSS_PRESETS))
     seed = _check_seed("seed", seed)
-    sizes = CONFIG_PRESETS[preset]
     unknown = sorted(set(overrides) - _CONFIG_KEYS)
     if unknown:
         raise ValueError(f"unknown config key(s) {unknown}; allowed: {sorted(_CONFIG_KEYS)}")
+    if task == "timbre":
+        return _timbre_config(preset, loss, epochs, seed, overrides)
+    sizes = CONFIG_PRESETS[preset]
     config = {
         "generator": {"builder": "conv_generator", "kwargs": {"width": sizes["g_width"], "norm": "layer", "seed": seed}},
         "discriminator": {"builder": "conv_discriminator", "kwargs": {"width": sizes["d_width"], "norm": "layer", "seed": seed + 1}},
@@ -154,6 +180,25 @@ def make_config(preset="full", *, loss="wgan-gp", epochs=None, seed=0, **overrid
             "dataset": "chorales", "split": "train", "voices": "separate", "steps_per_beat": 4, "bars": 4,
             "hop_bars": 1, "transpose": "normalize", "augment_semitones": 0, "limit": sizes["limit"], "seed": 0,
         },
+    }
+    config.update(copy.deepcopy(overrides))
+    return _check_config(config)
+
+
+def _timbre_config(preset, loss, epochs, seed, overrides) -> dict:
+    sizes = TIMBRE_PRESETS[preset]
+    config = {
+        "generator": {"builder": "timbre_generator", "kwargs": {"width": sizes["g_width"], "norm": "layer", "seed": seed}},
+        "discriminator": {"builder": "timbre_discriminator", "kwargs": {"width": sizes["d_width"], "norm": "layer", "seed": seed + 1}},
+        "latent_dim": 64,
+        "loss": loss,
+        **LOSS_PRESETS[loss],
+        "batch_size": sizes["batch_size"],
+        "epochs": sizes["epochs"] if epochs is None else epochs,
+        "seed": seed,
+        "checkpoint_every": 200,
+        "steps_per_execution": 1,
+        "data": {"dataset": "timbres", "split": "train", "n_notes": sizes["n_notes"], "seed": 0},
     }
     config.update(copy.deepcopy(overrides))
     return _check_config(config)
@@ -257,6 +302,30 @@ def chorale_training_data(config, *, progress=False) -> np.ndarray:
         raise ValueError(f"config['data'] must describe dataset 'chorales', got {config['data']!r}")
     split = spec.pop("split", "train")
     return load_pianorolls(split, progress=progress, **spec)
+
+
+def training_data(config, *, progress=False) -> np.ndarray:
+    """The array a config trains on: chorale rolls (:func:`chorale_training_data`) or timbre patches.
+
+    For ``config["data"]["dataset"] == "timbres"``: :func:`musiclib.data.load_timbres` with the config's data
+    settings, as GAN patches ``(n, 32, 128)`` in [-1, 1] (:meth:`musiclib.data.Timbres.patches`).
+
+    Chapter: 09_training_a_music_gan, 11_audio_gan_on_features
+
+    Raises
+    ------
+    ValueError
+        If the config names another dataset.
+    """
+    spec = dict(_check_config(config)["data"])
+    dataset = spec.pop("dataset", None)
+    if dataset == "chorales":
+        return chorale_training_data(config, progress=progress)
+    if dataset == "timbres":
+        from ..data import load_timbres
+
+        return load_timbres(spec.pop("split", "train"), progress=progress, **spec).patches()
+    raise ValueError(f"config['data']['dataset'] must be 'chorales' or 'timbres', got {dataset!r}")
 
 
 class MusicMonitor(keras.callbacks.Callback):
@@ -369,7 +438,7 @@ def train(config, x, out_dir, *, resume=False, strategy=None, callbacks=(), prog
     progress : bool
         Show a progress bar over all steps.
     monitor : bool
-        Add a :class:`MusicMonitor` (four-voice data only).
+        Add a :class:`MusicMonitor` (four-voice data) or a :class:`musiclib.gan.timbre.TimbreMonitor` (timbre data).
     verbose : bool
         Print what is trained and where checkpoints go.
 
@@ -433,6 +502,10 @@ def train(config, x, out_dir, *, resume=False, strategy=None, callbacks=(), prog
     monitor_cb = None
     if monitor and x.ndim == 4 and x.shape[-1] == 4:
         monitor_cb = MusicMonitor(sample_latent(64, config["latent_dim"], seed=config["seed"] + 1), out_dir=out_dir / "samples", every=max(1, config["epochs"] // 10))
+    elif monitor and config["data"].get("dataset") == "timbres":
+        reference = x[np.random.default_rng(config["seed"]).permutation(len(x))[:1000]]
+        monitor_cb = _timbre.TimbreMonitor(sample_latent(256, config["latent_dim"], seed=config["seed"] + 1), reference,
+                                           out_dir=out_dir / "samples", every=max(1, config["epochs"] // 10))
     saver = _StepCheckpoint(gan, checkpoint, config, steps_per_epoch)
     bar = _ProgressBar(total_steps, done_steps) if progress else None
     gan.history_rows = []

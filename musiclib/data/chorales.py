@@ -50,7 +50,8 @@ Representation choices (also in ``data/README.md``)
 Cache
 -----
 Parsed chorales and built segments are stored as compressed ``.npz`` files (no
-pickle; read with ``allow_pickle=False``) under ``cache_dir`` (default
+pickle; read with ``allow_pickle=False``, see :mod:`musiclib.data.cache`, which the
+timbre dataset shares) under ``cache_dir`` (default
 :data:`musiclib.config.CACHE_DIR`, ``data/cache/``). The file name carries a hash
 of every build parameter plus the versions of music21, numpy and this module's
 format, so changing a parameter builds a new file and a stale one is never read.
@@ -67,20 +68,19 @@ from __future__ import annotations
 
 import collections.abc
 import dataclasses
-import hashlib
 import html
 import json
 import os
 import re
-import tempfile
 import warnings
 from pathlib import Path
 
 import numpy as np
 
-from . import config
-from ._validation import check_choice, check_in_range, check_positive_int
-from .midi import _TEMPO_RANGE, Note, _as_roll, note_steps, read_midi
+from .. import config
+from .._validation import check_choice, check_in_range, check_positive_int
+from ..midi import _TEMPO_RANGE, Note, _as_roll, note_steps, read_midi
+from . import cache as _cache
 
 __all__ = [
     "VOICES",
@@ -194,7 +194,7 @@ class Chorale:
     @property
     def tonic_pitch_class(self) -> int:
         """Pitch class of the key's tonic (C = 0 ... B = 11)."""
-        from .theory import KEY_TONIC_NAMES
+        from ..theory import KEY_TONIC_NAMES
 
         tonic, mode = self.key.split()
         return KEY_TONIC_NAMES[mode].index(tonic)
@@ -212,7 +212,7 @@ class Chorale:
         ValueError
             If ``semitones`` is not an integer or a pitch would leave 0..127.
         """
-        from .theory import KEY_TONIC_NAMES
+        from ..theory import KEY_TONIC_NAMES
 
         semitones = check_in_range("semitones", semitones, -127, 127, integer=True)
         voices = {
@@ -415,7 +415,7 @@ def _part_spans(part) -> list:
 
 def _extract(score, source: str, meters) -> dict:
     """Validate one parsed score; return its record in beats or raise _Rejected."""
-    from .theory import estimate_key, pitch_class_histogram
+    from ..theory import estimate_key, pitch_class_histogram
 
     parts = _pick_voices(score)
     signatures = []
@@ -460,13 +460,11 @@ def _extract(score, source: str, meters) -> dict:
     }
 
 
-# --------------------------------------------------------------------------- cache helpers
+# --------------------------------------------------------------------------- cache (musiclib.data.cache)
 
 
 def _cache_dir(cache_dir) -> Path:
-    folder = Path(config.CACHE_DIR if cache_dir is None else cache_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return _cache.cache_dir(cache_dir)
 
 
 def _versions() -> dict:
@@ -476,68 +474,12 @@ def _versions() -> dict:
 
 
 def _cache_key(params: dict) -> str:
-    text = json.dumps({"params": params, "versions": _versions()}, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return _cache.cache_key(params, _versions())
 
 
-def _save_npz(path: Path, arrays: dict) -> None:
-    """Write atomically (temp file + rename), so a reader never sees half a file."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
-def _load_npz(path: Path, check=None):
-    """Return the arrays of a cache file, or None (rebuild) if it is missing, unreadable or inconsistent.
-
-    ``check(arrays)`` returns None if the arrays are what the build parameters imply, else
-    what is wrong. A readable file with wrong contents (a missing key, another shape or
-    dtype, impossible values) is rebuilt with a warning, never trusted.
-    """
-    if not path.is_file():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
-    except Exception as err:  # a damaged cache file is rebuilt, never trusted
-        warnings.warn(f"cache file {path} is unreadable ({type(err).__name__}: {err}); rebuilding it", stacklevel=3)
-        return None
-    problem = check(arrays) if check is not None else None
-    if problem is not None:
-        warnings.warn(
-            f"cache file {path} does not hold what its parameters imply ({problem}); rebuilding it", stacklevel=3
-        )
-        return None
-    return arrays
-
-
-def _check_arrays(arrays: dict, spec: dict):
-    """Check keys, dtypes and shapes against ``spec``: ``{name: (dtype kinds, shape)}``.
-
-    A shape entry is an int (that exact length) or a string naming a length that must be
-    the same wherever the name appears. Return None if all match, else what is wrong.
-    """
-    missing = sorted(set(spec) - set(arrays))
-    if missing:
-        return f"missing array(s) {', '.join(missing)}"
-    sizes = {}
-    for name, (kinds, shape) in spec.items():
-        arr = arrays[name]
-        if arr.dtype.kind not in kinds:
-            return f"{name} has dtype {arr.dtype}"
-        if arr.ndim != len(shape):
-            return f"{name} has shape {arr.shape}, expected {len(shape)} dimension(s)"
-        for axis, (want, got) in enumerate(zip(shape, arr.shape)):
-            if isinstance(want, str):
-                want = sizes.setdefault(want, got)
-            if got != want:
-                return f"{name} has shape {arr.shape}: axis {axis} should be {want}"
-    return None
+_save_npz = _cache.save_npz
+_load_npz = _cache.load_npz
+_check_arrays = _cache.check_arrays
 
 
 _CHORALE_ARRAYS = {
@@ -834,7 +776,7 @@ def normalizing_shift(key: str) -> int:
     >>> normalizing_shift("G major"), normalizing_shift("F# minor"), normalizing_shift("A minor")
     (5, 3, 0)
     """
-    from .theory import KEY_TONIC_NAMES, note_to_midi
+    from ..theory import KEY_TONIC_NAMES, note_to_midi
 
     try:
         tonic, mode = key.split()

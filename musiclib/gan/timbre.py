@@ -1,0 +1,494 @@
+"""A GAN on audio features: log-mel patches of instrument notes, inverted to sound, and how to score it.
+
+Chapter: 11_audio_gan_on_features (the data: :mod:`musiclib.data.timbres`; training: :mod:`musiclib.gan.training`
+with ``task="timbre"``).
+
+- :func:`build_timbre_generator` / :func:`build_timbre_discriminator`: convolutions over the 32 frames of a note,
+  the 128 mel bands as channels (as the chapter-09 models convolve over time with pitches as channels: a 2-D
+  convolution over frames x mels costs about 128 times more arithmetic, too much for a CPU).
+- :func:`generate_patches`, :func:`patches_to_audio`: sample the generator and hear the result (log-mel -> mel
+  power -> linear magnitude -> Griffin-Lim, :func:`musiclib.features.mel_to_audio`).
+- :func:`inversion_loss`: what the inversion loses on real notes, the ceiling of what a listener can hear from any
+  generated spectrogram.
+- :func:`measure_pitch`: the pitch of a note measured from its audio (YIN).
+- :func:`gaussian_baseline`: a generator with no model of structure, noise shaped like the data (each mel band and
+  frame with the data's mean and standard deviation), the baseline the GAN must beat.
+- :class:`TimbreMonitor`: the training monitor of a timbre run (Fréchet distance of MFCC statistics, a PNG).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from .._validation import check_choice, check_finite_array, check_in_range, check_positive_int
+from ..data.timbres import TIMBRE_DURATION, TIMBRE_FEATURES, TIMBRE_SR, decode_patches, timbre_features, timbre_log_mel
+from .models import GENERATOR_NORMS, MAX_WIDTH, _initializers, _norm_layer
+
+__all__ = [
+    "build_timbre_generator",
+    "build_timbre_discriminator",
+    "generate_patches",
+    "patches_to_audio",
+    "log_mel_to_audio",
+    "inversion_loss",
+    "measure_pitch",
+    "gaussian_baseline",
+    "timbre_frechet_distance",
+    "in_tune_share",
+    "TimbreMonitor",
+]
+
+_N_FRAMES = TIMBRE_FEATURES["n_frames"]
+_N_MELS = TIMBRE_FEATURES["n_mels"]
+
+
+def _check_patch_shape(n_frames, n_mels):
+    n_frames = check_positive_int("n_frames", n_frames, maximum=4096)
+    if n_frames % 8:
+        raise ValueError(f"n_frames={n_frames} must be a multiple of 8 (three stride-2 layers halve it)")
+    n_mels = check_positive_int("n_mels", n_mels, maximum=4096)
+    return n_frames, n_mels
+
+
+def build_timbre_generator(latent_dim=64, *, n_frames=_N_FRAMES, n_mels=_N_MELS, width=256, norm="layer", seed=None,
+                           name="timbre_generator"):
+    """Build a generator of log-mel patches: ``z -> (n_frames, n_mels)`` in [-1, 1].
+
+    ``z -> Dense -> (n_frames/8, width) -> 3 x [norm -> ReLU -> UpSampling1D(2) -> Conv1D(5)] -> norm -> ReLU ->
+    Conv1D(n_mels, 1) -> tanh``. Frames are the convolved axis, mel bands the output channels: the last layer
+    draws each frame's whole spectrum, so harmonics at any pitch are within reach. Nearest-neighbour upsampling
+    then a convolution (no transposed convolution: no checkerboard flicker between frames).
+
+    Chapter: 11_audio_gan_on_features
+
+    Parameters
+    ----------
+    latent_dim : int
+        Size of z, in [1, 4096].
+    n_frames, n_mels : int
+        Patch shape (``n_frames`` a multiple of 8); default 32 x 128 (:data:`musiclib.data.TIMBRE_FEATURES`).
+    width : int
+        Channels of the first convolution, tapering to ``width / 2``; in [2, 4096]. 256 gives about 0.8 M weights.
+    norm : {"layer", "batch", "none"}
+    seed : int or None
+        Seed of the weight initialisers.
+    name : str
+
+    Returns
+    -------
+    keras.Model
+        ``(batch, latent_dim) -> (batch, n_frames, n_mels)``.
+
+    Raises
+    ------
+    ValueError
+        If a size or option is out of range.
+
+    Examples
+    --------
+    >>> g = build_timbre_generator(16, width=32, seed=0)
+    >>> g.output_shape
+    (None, 32, 128)
+    """
+    latent_dim = check_positive_int("latent_dim", latent_dim, maximum=4096)
+    n_frames, n_mels = _check_patch_shape(n_frames, n_mels)
+    width = check_positive_int("width", width, maximum=MAX_WIDTH)
+    if width < 2:
+        raise ValueError(f"width={width} must be at least 2")
+    norm = check_choice("norm", norm, GENERATOR_NORMS)
+    init = _initializers(seed)
+    z = keras.Input((latent_dim,), name="z")
+    x = keras.layers.Dense(n_frames // 8 * width, kernel_initializer=init(), name="project")(z)
+    x = keras.layers.Reshape((n_frames // 8, width), name="to_frames")(x)
+    for i, channels in enumerate([width, max(width * 3 // 4, 1), max(width // 2, 1)]):
+        layer = _norm_layer(norm, f"norm{i}")
+        if layer is not None:
+            x = layer(x)
+        x = keras.layers.ReLU(name=f"relu{i}")(x)
+        x = keras.layers.UpSampling1D(2, name=f"upsample{i}")(x)
+        x = keras.layers.Conv1D(channels, 5, padding="same", kernel_initializer=init(), name=f"conv{i}")(x)
+    layer = _norm_layer(norm, "norm3")
+    if layer is not None:
+        x = layer(x)
+    x = keras.layers.ReLU(name="relu3")(x)
+    x = keras.layers.Conv1D(n_mels, 1, kernel_initializer=init(), name="spectrum")(x)
+    out = keras.layers.Activation("tanh", name="tanh")(x)
+    return keras.Model(z, out, name=name)
+
+
+def build_timbre_discriminator(*, n_frames=_N_FRAMES, n_mels=_N_MELS, width=128, norm="layer", seed=None,
+                               name="timbre_discriminator"):
+    """Build a critic of log-mel patches: ``(n_frames, n_mels) -> 1`` logit.
+
+    ``3 x [Conv1D(4, stride 2) -> norm -> LeakyReLU(0.2)] -> Flatten -> Dense(1)``, layer normalisation (per
+    sample, as the gradient penalty needs) after all but the first convolution; no sigmoid.
+
+    Chapter: 11_audio_gan_on_features
+
+    Parameters
+    ----------
+    n_frames, n_mels : int
+        Patch shape (``n_frames`` a multiple of 8).
+    width : int
+        Channels of the first convolution, doubled after it; in [1, 4096]. 128 gives about 0.5 M weights.
+    norm : {"layer", "none"}
+    seed : int or None
+    name : str
+
+    Returns
+    -------
+    keras.Model
+        ``(batch, n_frames, n_mels) -> (batch, 1)`` logits.
+
+    Examples
+    --------
+    >>> d = build_timbre_discriminator(width=16, seed=0)
+    >>> d.input_shape, d.output_shape
+    ((None, 32, 128), (None, 1))
+    """
+    n_frames, n_mels = _check_patch_shape(n_frames, n_mels)
+    width = check_positive_int("width", width, maximum=MAX_WIDTH)
+    norm = check_choice("norm", norm, ("layer", "none"))
+    init = _initializers(seed)
+    patch = keras.Input((n_frames, n_mels), name="patch")
+    x = patch
+    for i, channels in enumerate([width, 2 * width, 2 * width]):
+        x = keras.layers.Conv1D(channels, 4, strides=2, padding="same", kernel_initializer=init(), name=f"down{i}")(x)
+        if norm == "layer" and i > 0:
+            x = keras.layers.LayerNormalization(name=f"norm{i}")(x)
+        x = keras.layers.LeakyReLU(0.2, name=f"lrelu{i}")(x)
+    x = keras.layers.Flatten(name="flatten")(x)
+    logit = keras.layers.Dense(1, kernel_initializer=init(), name="logit")(x)
+    return keras.Model(patch, logit, name=name)
+
+
+# --------------------------------------------------------------------------- sampling and listening
+
+
+def generate_patches(generator, n, *, seed=0, latent=None) -> np.ndarray:
+    """Draw ``n`` patches ``(n, n_frames, n_mels)`` in [-1, 1] from a generator (latent from ``seed``, or given).
+
+    Chapter: 11_audio_gan_on_features
+
+    Examples
+    --------
+    >>> generate_patches(build_timbre_generator(8, width=16, seed=0), 3, seed=1).shape
+    (3, 32, 128)
+    """
+    from .trainer import sample_latent
+
+    if latent is None:
+        n = check_positive_int("n", n, maximum=100_000)
+        latent = sample_latent(n, generator.input_shape[-1], seed=seed)
+    latent = check_finite_array("latent", latent, min_ndim=2).astype(np.float32)
+    out = [keras.ops.convert_to_numpy(generator(latent[i : i + 512], training=False)) for i in range(0, len(latent), 512)]
+    return np.concatenate(out).astype(np.float32)
+
+
+def _inversion_settings():
+    f = TIMBRE_FEATURES
+    return {"sr": f["sr"], "n_fft": f["n_fft"], "hop_length": f["hop_length"], "fmin": f["fmin"], "fmax": f["fmax"]}
+
+
+def log_mel_to_audio(log_mel, *, n_iter=64, seed=0) -> np.ndarray:
+    """dB log-mel spectrograms ``(..., 128, 32)`` -> waveforms at 16 kHz (mel power -> NNLS -> Griffin-Lim).
+
+    Chapter: 11_audio_gan_on_features
+
+    Parameters
+    ----------
+    log_mel : np.ndarray [shape=(..., n_mels, n_frames)]
+        dB values as :func:`musiclib.data.timbre_log_mel` makes them.
+    n_iter : int
+        Griffin-Lim iterations, in [1, 10000].
+    seed : int
+        Seed of the initial phase.
+
+    Returns
+    -------
+    np.ndarray [shape=(..., n_samples), dtype=float32]
+        8,000 samples (0.5 s) for a 32-frame patch, ``(n_frames - 1) * 256`` otherwise; peak-normalised to 0.5 per
+        note (as the training notes).
+    """
+    from ..features import db_to_power, mel_to_audio
+
+    log_mel = check_finite_array("log_mel", log_mel, min_ndim=2)
+    n_frames, hop = log_mel.shape[-1], TIMBRE_FEATURES["hop_length"]
+    # As many samples as the notes have (0.5 s), so the centred frames of the result are the patch's frames again.
+    length = int(round(TIMBRE_SR * TIMBRE_DURATION)) if n_frames == TIMBRE_FEATURES["n_frames"] else (n_frames - 1) * hop
+    y = mel_to_audio(db_to_power(log_mel.astype(np.float64)), **_inversion_settings(), n_iter=n_iter, length=length,
+                     seed=seed)
+    peak = np.abs(y).max(axis=-1, keepdims=True)
+    return (0.5 * y / np.maximum(peak, 1e-12)).astype(np.float32)
+
+
+def patches_to_audio(patches, *, n_iter=64, seed=0) -> np.ndarray:
+    """GAN patches ``(..., 32, 128)`` in [-1, 1] -> waveforms at 16 kHz (:func:`log_mel_to_audio` of the decoded dB).
+
+    Chapter: 11_audio_gan_on_features
+    """
+    return log_mel_to_audio(decode_patches(patches), n_iter=n_iter, seed=seed)
+
+
+def inversion_loss(audio, *, n_iter=64, seed=0) -> dict:
+    """What phase reconstruction loses on real notes, two ways, one score per note.
+
+    1. **Phase only**: the true linear magnitude ``|STFT|`` -> Griffin-Lim -> audio. Its spectral convergence
+       (:func:`musiclib.features.spectral_convergence` against the true magnitude) is what losing the phase costs.
+    2. **Log-mel**: the note's dB log-mel patch (what the GAN generates) -> :func:`log_mel_to_audio`. Scored by
+       the spectral convergence of the re-analysed audio's magnitude, and by the mean absolute difference in dB
+       between the re-analysed log-mel and the original (over bands within 60 dB of the note's peak).
+
+    Chapter: 11_audio_gan_on_features
+
+    Parameters
+    ----------
+    audio : np.ndarray [shape=(n, n_samples)]
+        Notes at 16 kHz (:meth:`musiclib.data.Timbres.audio`).
+    n_iter, seed
+        Griffin-Lim iterations and the seed of the initial phase.
+
+    Returns
+    -------
+    dict
+        ``phase_only_sc``, ``log_mel_sc`` (spectral convergence, 0 = perfect) and ``log_mel_db_error`` (dB),
+        each an array of n values.
+    """
+    import librosa
+
+    from ..features import spectral_convergence, stft
+
+    audio = check_finite_array("audio", audio, min_ndim=2).astype(np.float32)
+    n_iter = check_positive_int("n_iter", n_iter, maximum=10_000)
+    f = TIMBRE_FEATURES
+    length = audio.shape[-1]
+
+    def magnitude(y):
+        return np.abs(stft(y, n_fft=f["n_fft"], hop_length=f["hop_length"]))
+
+    true_mag = magnitude(audio)
+    phase_only = librosa.griffinlim(true_mag, n_iter=n_iter, hop_length=f["hop_length"], n_fft=f["n_fft"],
+                                    length=length, random_state=np.random.default_rng(seed))
+    original_db = timbre_log_mel(audio)
+    from_mel = log_mel_to_audio(original_db, n_iter=n_iter, seed=seed)[..., :length]
+    if from_mel.shape[-1] < length:
+        from_mel = np.pad(from_mel, [(0, 0)] * (from_mel.ndim - 1) + [(0, length - from_mel.shape[-1])])
+    # from_mel is peak-normalised to 0.5 like the notes; compare magnitudes at the notes' own level.
+    scale = np.abs(audio).max(axis=-1, keepdims=True) / np.maximum(np.abs(from_mel).max(axis=-1, keepdims=True), 1e-12)
+    from_mel = from_mel * scale
+    rebuilt_db = timbre_log_mel(from_mel)
+    loud = original_db > original_db.max(axis=(-2, -1), keepdims=True) - 60.0
+    db_error = np.array([np.abs(r - o)[m].mean() for r, o, m in zip(rebuilt_db, original_db, loud)])
+    return {
+        "phase_only_sc": spectral_convergence(true_mag, magnitude(phase_only.astype(np.float32))),
+        "log_mel_sc": spectral_convergence(true_mag, magnitude(from_mel.astype(np.float32))),
+        "log_mel_db_error": db_error,
+    }
+
+
+def measure_pitch(audio, *, sr=TIMBRE_SR, fmin=65.0, fmax=1100.0) -> np.ndarray:
+    """The pitch of each note, in (fractional) MIDI numbers, measured from its audio with YIN.
+
+    ``librosa.yin`` over 64 ms frames; the median over the frames within 20 dB of the note's loudest frame (so
+    the fading tail does not count). NaN for a silent note.
+
+    Chapter: 11_audio_gan_on_features
+
+    Parameters
+    ----------
+    audio : np.ndarray [shape=(n_samples,) or (n, n_samples)]
+    sr : int
+        Sample rate in Hz.
+    fmin, fmax : float
+        Search range in Hz (default 65-1100, about C2-C#6).
+
+    Returns
+    -------
+    np.ndarray [shape=() or (n,)]
+
+    Examples
+    --------
+    >>> t = np.arange(8000) / 16000
+    >>> round(float(measure_pitch(np.sin(2 * np.pi * 440.0 * t))), 1)
+    69.0
+    """
+    import librosa
+
+    audio = check_finite_array("audio", audio).astype(np.float32)
+    if audio.ndim == 2:
+        return np.array([measure_pitch(y, sr=sr, fmin=fmin, fmax=fmax) for y in audio])
+    if audio.ndim != 1:
+        raise ValueError(f"audio must have shape (n_samples,) or (n, n_samples), got {audio.shape}")
+    sr = check_positive_int("sr", sr, maximum=192_000)
+    frame_length, hop = 1024, 256
+    f0 = librosa.yin(audio, fmin=fmin, fmax=fmax, sr=sr, frame_length=frame_length, hop_length=hop, center=True)
+    rms = librosa.feature.rms(y=audio, frame_length=frame_length, hop_length=hop, center=True)[0][: len(f0)]
+    if not np.any(rms > 0):
+        return np.array(np.nan)
+    loud = rms >= rms.max() * 10 ** (-20 / 20)
+    return np.array(librosa.hz_to_midi(np.median(f0[loud])))
+
+
+def gaussian_baseline(reference, n, *, seed=0) -> np.ndarray:
+    """Noise shaped like the data: each value drawn from a normal with that value's mean and standard deviation.
+
+    Every mel band of every frame gets the reference set's mean and spread, independently of the others, then is
+    clipped to [-1, 1]: the average spectrum and its envelope are right, harmonics and their relations are not.
+
+    Chapter: 11_audio_gan_on_features
+
+    Parameters
+    ----------
+    reference : np.ndarray [shape=(m, ...)]
+        Real patches.
+    n : int
+        Samples to draw.
+    seed : int
+
+    Returns
+    -------
+    np.ndarray [shape=(n, ...), dtype=float32]
+
+    Examples
+    --------
+    >>> gaussian_baseline(np.zeros((4, 32, 128)), 2).shape
+    (2, 32, 128)
+    """
+    reference = check_finite_array("reference", reference, min_ndim=2).astype(np.float64)
+    n = check_positive_int("n", n, maximum=1_000_000)
+    seed = check_in_range("seed", seed, 0, 2**63 - 1, integer=True)
+    rng = np.random.default_rng(seed)
+    out = reference.mean(axis=0) + reference.std(axis=0) * rng.standard_normal((n, *reference.shape[1:]))
+    return np.clip(out, -1.0, 1.0).astype(np.float32)
+
+
+def timbre_frechet_distance(log_mel_a, log_mel_b, *, scale=None) -> float:
+    """Fréchet distance between two sets of notes' MFCC statistics, each feature in units of its spread.
+
+    :func:`musiclib.data.timbre_features` (mean and standard deviation of 20 MFCC over frames) of both sets,
+    divided feature by feature by ``scale`` (default: the standard deviation of set ``b``'s features, the
+    reference), then :func:`musiclib.metrics.frechet_distance`. Without the division c0 (loudness, in the hundreds)
+    would outweigh every other coefficient.
+
+    Chapter: 11_audio_gan_on_features
+
+    Parameters
+    ----------
+    log_mel_a, log_mel_b : np.ndarray [shape=(n, n_mels, n_frames)]
+        dB log-mel spectrograms, at least 2 notes each.
+    scale : np.ndarray [shape=(40,)] or None
+        Per-feature divisor (> 0).
+
+    Returns
+    -------
+    float
+        0 for identical statistics; a few tenths between two samples of the same notes (finite-sample bias).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(-30, 10, (200, 128, 32))
+    >>> round(timbre_frechet_distance(x, x), 6), timbre_frechet_distance(x, x + 10) > 1
+    (0.0, True)
+    """
+    from ..metrics import frechet_distance
+
+    fa, fb = timbre_features(log_mel_a), timbre_features(log_mel_b)
+    if scale is None:
+        scale = fb.std(axis=0)
+    scale = check_finite_array("scale", scale).astype(np.float64)
+    if scale.shape != (fa.shape[1],) or np.any(scale <= 0):
+        raise ValueError(f"scale must hold {fa.shape[1]} positive numbers, got shape {scale.shape}")
+    return frechet_distance(fa / scale, fb / scale)
+
+
+def in_tune_share(pitches, *, tolerance=0.25) -> float:
+    """Share of notes whose measured pitch is within ``tolerance`` semitones of a whole MIDI note.
+
+    The training notes are all tuned to the 12-tone equal-tempered grid, so a generator that learned pitch makes
+    in-tune notes about as often as the real notes measure in tune (NaN, an unmeasurable note, counts as out of
+    tune).
+
+    Chapter: 11_audio_gan_on_features
+
+    Examples
+    --------
+    >>> in_tune_share(np.array([60.0, 60.1, 60.5, np.nan]))
+    0.5
+    """
+    pitches = np.asarray(pitches, dtype=np.float64).ravel()
+    tolerance = check_in_range("tolerance", tolerance, 0.0, 0.5)
+    if pitches.size == 0:
+        raise ValueError("pitches must not be empty")
+    with np.errstate(invalid="ignore"):
+        ok = np.abs(pitches - np.round(pitches)) <= tolerance
+    return float(np.mean(ok & np.isfinite(pitches)))
+
+
+# --------------------------------------------------------------------------- monitoring
+
+
+class TimbreMonitor(keras.callbacks.Callback):
+    """After each epoch: generate a fixed latent batch, log the Fréchet distance of its MFCC statistics to real notes.
+
+    ``fd_mfcc`` (:func:`timbre_frechet_distance` of the generated and the reference patches) and ``patch_std`` (the spread
+    of the generated patches, near 0 when the generator collapses) land in the epoch's logs, so ``log.csv`` holds
+    them next to the losses. Every ``every`` epochs a PNG shows four generated log-mel patches.
+
+    Chapter: 11_audio_gan_on_features
+
+    Parameters
+    ----------
+    latent : np.ndarray [shape=(n, latent_dim)]
+        The fixed noise.
+    reference : np.ndarray [shape=(m, n_frames, n_mels)]
+        Real patches to compare with.
+    every : int
+        Save a PNG every ``every`` epochs.
+    out_dir : str, Path or None
+        Folder for ``epoch_NNNN.png``; None saves no pictures.
+    """
+
+    def __init__(self, latent, reference, *, every=1, out_dir=None):
+        super().__init__()
+        self.latent = check_finite_array("latent", latent, min_ndim=2).astype(np.float32)
+        reference = check_finite_array("reference", reference, min_ndim=3)
+        self.reference_log_mel = decode_patches(reference)
+        self.scale = timbre_features(self.reference_log_mel).std(axis=0)
+        self.every = check_positive_int("every", every)
+        self.out_dir = None if out_dir is None else Path(out_dir)
+        self.history = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        patches = self.model.generate(latent=self.latent)
+        stats = {
+            "fd_mfcc": timbre_frechet_distance(decode_patches(patches), self.reference_log_mel, scale=self.scale),
+            "patch_std": float(patches.std(axis=0).mean()),
+        }
+        self.history.append({"epoch": epoch + 1, **stats})
+        if logs is not None:
+            logs.update(stats)
+        if self.out_dir is not None and (epoch + 1) % self.every == 0:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            _save_patch_png(patches[:4], self.out_dir / f"epoch_{epoch + 1:04d}.png", title=f"epoch {epoch + 1}")
+
+
+def _save_patch_png(patches, path, *, title=None):
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(patches), figsize=(2.6 * len(patches), 2.8), squeeze=False, sharey=True)
+    for ax, patch in zip(axes[0], patches):
+        ax.imshow(np.asarray(patch).T, origin="lower", aspect="auto", vmin=-1, vmax=1, cmap="magma")
+        ax.set_xlabel("frame")
+    axes[0][0].set_ylabel("mel band")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)

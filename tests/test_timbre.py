@@ -1,0 +1,233 @@
+"""Tests for the timbre dataset (musiclib.data.timbres), its synthesis, inversion and the timbre GAN (chapter 11)."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pytest
+
+from musiclib import cli, features, synth
+from musiclib import data
+from musiclib.data import timbres as T
+
+SR = T.TIMBRE_SR
+
+
+@pytest.fixture(scope="module")
+def notes():
+    return data.load_timbres("test", n_notes=16, use_cache=False)
+
+
+# --------------------------------------------------------------------------- dataset
+
+
+def test_dataset_shapes_labels_and_ranges(notes):
+    n = len(notes)
+    assert notes.log_mel.shape == (n, 128, 32) and notes.log_mel.dtype == np.float32
+    assert notes.mfcc.shape == (n, 20, 32)
+    assert notes.params.shape == (n, 4) and np.all((notes.params >= 0) & (notes.params <= 1))
+    low, high = T.TIMBRE_PITCH_RANGE
+    assert np.all((notes.pitch >= low) & (notes.pitch <= high))
+    assert np.bincount(notes.family, minlength=4).tolist() == [4, 4, 4, 4]  # balanced families
+    patches = notes.patches()
+    assert patches.shape == (n, 32, 128) and patches.min() >= -1 and patches.max() <= 1
+    assert notes.log_mel.max() < T.TIMBRE_FEATURES["db_ceil"]  # loud parts are never clipped
+    assert "notes" in repr(notes) and set(notes.family_names()) == set(T.TIMBRE_FAMILIES)
+
+
+def test_dataset_is_deterministic_and_splits_differ(notes):
+    again = data.load_timbres("test", n_notes=16, use_cache=False)
+    for name in ("family", "pitch", "params", "seeds", "log_mel", "mfcc"):
+        assert np.array_equal(getattr(notes, name), getattr(again, name)), name
+    train = data.load_timbres("train", n_notes=16, use_cache=False)
+    assert not np.array_equal(train.params, notes.params)
+    other_seed = data.load_timbres("test", n_notes=16, seed=1, use_cache=False)
+    assert not np.array_equal(other_seed.params, notes.params)
+
+
+def test_audio_renders_the_note_the_features_describe(notes):
+    audio = notes.audio(np.arange(4))
+    assert audio.shape == (4, 8000) and audio.dtype == np.float32
+    assert np.allclose(np.abs(audio).max(axis=1), 0.5)
+    np.testing.assert_allclose(T.timbre_log_mel(audio), notes.log_mel[:4], atol=1e-3 * 100)
+    assert np.array_equal(notes.audio(-1), notes.audio(len(notes) - 1))
+
+
+def test_mfcc_is_the_orthonormal_dct_of_the_log_mel(notes):
+    import scipy.fft
+
+    expected = scipy.fft.dct(notes.log_mel.astype(np.float64), type=2, norm="ortho", axis=1)[:, :20]
+    np.testing.assert_allclose(notes.mfcc, expected, rtol=1e-5, atol=1e-3)
+    f = T.timbre_features(notes.log_mel)
+    assert f.shape == (16, 40)
+    np.testing.assert_allclose(f[:, :20], notes.mfcc.mean(axis=-1), rtol=1e-5, atol=1e-3)
+
+
+def test_cache_round_trip_and_damaged_file_rebuilt(tmp_path, notes):
+    built = data.load_timbres("test", n_notes=16, cache_dir=tmp_path)
+    files = list(tmp_path.glob("timbres-test-*.npz"))
+    assert len(files) == 1
+    assert np.array_equal(built.log_mel, notes.log_mel)
+    cached = data.load_timbres("test", n_notes=16, cache_dir=tmp_path)
+    assert np.array_equal(cached.log_mel, built.log_mel) and np.array_equal(cached.seeds, built.seeds)
+    arrays = dict(np.load(files[0], allow_pickle=False))
+    arrays["pitch"] = arrays["pitch"] + 100  # readable, but impossible values
+    np.savez_compressed(files[0], **arrays)
+    with pytest.warns(UserWarning, match="does not hold what its parameters imply"):
+        rebuilt = data.load_timbres("test", n_notes=16, cache_dir=tmp_path)
+    assert np.array_equal(rebuilt.pitch, notes.pitch)
+    files[0].write_bytes(b"not a zip file")
+    with pytest.warns(UserWarning, match="unreadable"):
+        data.load_timbres("test", n_notes=16, cache_dir=tmp_path)
+
+
+def test_encode_decode_round_trip():
+    db = np.linspace(-60, 35, 128 * 32).reshape(1, 128, 32).astype(np.float32)
+    np.testing.assert_allclose(T.decode_patches(T.encode_patches(db)), db, atol=1e-4)
+    assert T.encode_patches(np.full((1, 128, 32), -100.0)).min() == -1.0
+
+
+@pytest.mark.parametrize("family", T.TIMBRE_FAMILIES)
+def test_every_family_sounds_at_its_pitch(family):
+    from musiclib.gan.timbre import measure_pitch
+
+    for pitch in (48, 60, 72):
+        y = T.synthesize_note(family, pitch, [0.8, 0.1, 0.8, 0.2], seed=3)
+        assert y.shape == (8000,) and np.isclose(np.abs(y).max(), 0.5) and abs(y[-1]) < 1e-3
+        assert abs(float(measure_pitch(y)) - pitch) < 0.5, (family, pitch)
+
+
+@pytest.mark.parametrize(("kwargs", "name"), [
+    ({"family": "violin"}, "family"),
+    ({"family": 4}, "family"),
+    ({"pitch": 200}, "pitch"),
+    ({"pitch": 60.5}, "pitch"),
+    ({"params": [0.5, 0.5, 0.5]}, "params"),
+    ({"params": [0.5, 0.5, 0.5, 1.5]}, "params"),
+    ({"seed": -1}, "seed"),
+])
+def test_synthesize_note_rejects_bad_input(kwargs, name):
+    args = {"family": "fm", "pitch": 60, "params": [0.5] * 4, **kwargs}
+    with pytest.raises(ValueError, match=name):
+        T.synthesize_note(args.pop("family"), args.pop("pitch"), args.pop("params"), **args)
+
+
+@pytest.mark.parametrize(("kwargs", "name"), [({"split": "val"}, "split"), ({"n_notes": 0}, "n_notes"),
+                                              ({"seed": -2}, "seed")])
+def test_load_timbres_rejects_bad_input(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        data.load_timbres(**{"use_cache": False, **kwargs})
+
+
+def test_fm_tone_and_filtered_noise():
+    y = synth.fm_tone(200.0, 0.25, SR, ratio=1.0, index=0.0, envelope=np.ones(4000))
+    np.testing.assert_allclose(y, 0.5 * np.sin(2 * np.pi * 200 * np.arange(4000) / SR), atol=1e-6)  # index 0: a sine
+    spectrum = np.abs(np.fft.rfft(synth.fm_tone(200.0, 1.0, SR, ratio=2.0, index=2.0, envelope=np.ones(SR))))
+    peaks = np.sort(np.argsort(spectrum)[-4:])  # 1 Hz bins: carrier 200 Hz, sidebands at 200 +- 400 k Hz
+    assert set(peaks.tolist()) <= {200, 600, 1000, 1400, 1800}
+    a = synth.filtered_noise(300.0, 0.5, SR, q=50.0, seed=1)
+    assert np.array_equal(a, synth.filtered_noise(300.0, 0.5, SR, q=50.0, seed=1))
+    spectrum = np.abs(np.fft.rfft(synth.filtered_noise(300.0, 1.0, SR, q=50.0, envelope=np.ones(SR), seed=2)))
+    assert abs(int(np.argmax(spectrum)) - 300) < 15
+    for call, name in [(lambda: synth.fm_tone(9000.0, 0.1, SR), "freq"), (lambda: synth.fm_tone(100.0, 0.1, SR, ratio=0), "ratio"),
+                       (lambda: synth.fm_tone(100.0, 0.1, SR, index=-1), "index"),
+                       (lambda: synth.fm_tone(100.0, 0.1, SR, index_decay=0), "index_decay"),
+                       (lambda: synth.filtered_noise(100.0, 0.1, SR, q=0.1), "q"),
+                       (lambda: synth.filtered_noise(9000.0, 0.1, SR), "Nyquist")]:
+        with pytest.raises(ValueError, match=name):
+            call()
+
+
+# --------------------------------------------------------------------------- inversion and scores
+
+
+def test_spectral_convergence_and_mel_to_audio_checks():
+    assert float(features.spectral_convergence(np.ones((3, 4)), np.ones((3, 4)))) == 0.0
+    assert features.spectral_convergence(np.ones((2, 3, 4)), np.zeros((2, 3, 4))).tolist() == [1.0, 1.0]
+    with pytest.raises(ValueError, match="same shape"):
+        features.spectral_convergence(np.ones((3, 4)), np.ones((3, 5)))
+    with pytest.raises(ValueError, match="all zero"):
+        features.spectral_convergence(np.zeros((3, 4)), np.ones((3, 4)))
+    with pytest.raises(ValueError, match="db_to_power"):
+        features.mel_to_audio(-np.ones((128, 8)), sr=SR, n_fft=1024, hop_length=256)
+
+
+def test_inversion_round_trip_on_real_notes_within_tolerance(notes):
+    """Griffin-Lim from the true magnitude loses little; from the log-mel patch about 0.3 in spectral convergence."""
+    from musiclib.gan.timbre import inversion_loss, log_mel_to_audio, measure_pitch
+
+    idx = np.array([0, 1, 2, 3, 4, 5, 6, 7])
+    loss = inversion_loss(notes.audio(idx), n_iter=32)
+    assert np.all(loss["phase_only_sc"] < 0.15)
+    assert np.all(loss["log_mel_sc"] < 0.6) and loss["log_mel_sc"].mean() < 0.45
+    assert loss["log_mel_db_error"].mean() < 6.0  # dB, bands within 60 dB of the peak
+    rebuilt = log_mel_to_audio(notes.log_mel[idx], n_iter=32)
+    assert rebuilt.shape == (8, 8000)
+    assert np.all(np.abs(measure_pitch(rebuilt) - notes.pitch[idx]) < 0.5)  # the pitch survives inversion
+
+
+def test_scores_separate_real_from_baseline(notes):
+    from musiclib.gan.timbre import gaussian_baseline, in_tune_share, timbre_frechet_distance
+    from musiclib.metrics import statistically_different_bins
+
+    train = data.load_timbres("train", n_notes=64, use_cache=False)
+    baseline = T.decode_patches(gaussian_baseline(train.patches(), 64, seed=0))
+    real_vs_real = timbre_frechet_distance(notes.log_mel, train.log_mel)
+    assert timbre_frechet_distance(baseline, train.log_mel) > 5 * real_vs_real
+    assert timbre_frechet_distance(train.log_mel, train.log_mel) == pytest.approx(0.0, abs=1e-6)
+    flat = train.patches().reshape(64, -1)
+    assert statistically_different_bins(flat, flat, n_bins=8)["ndb"] == 0
+    assert in_tune_share([60.0, 61.4, np.nan, 59.9]) == 0.5
+
+
+# --------------------------------------------------------------------------- the GAN, training path and CLI
+
+
+def test_builders_shapes_and_bad_sizes():
+    from musiclib.gan.timbre import build_timbre_discriminator, build_timbre_generator
+
+    g = build_timbre_generator(16, width=16, seed=0)
+    d = build_timbre_discriminator(width=8, seed=1)
+    assert g.output_shape == (None, 32, 128) and d.input_shape == (None, 32, 128) and d.output_shape == (None, 1)
+    out = np.asarray(g(np.zeros((2, 16), "float32")))
+    assert out.min() >= -1 and out.max() <= 1
+    with pytest.raises(ValueError, match="n_frames"):
+        build_timbre_generator(16, n_frames=20)
+    with pytest.raises(ValueError, match="width"):
+        build_timbre_discriminator(width=0)
+
+
+@pytest.mark.slow
+def test_timbre_task_trains_through_the_one_training_path_and_generates(tmp_path):
+    from musiclib.gan import training
+
+    config = training.make_config("quick", task="timbre")
+    assert config["generator"]["builder"] == "timbre_generator" and config["loss"] == "wgan-gp"
+    # Smaller still, for speed: the same path with tiny networks and one critic step.
+    config = training.make_config("quick", task="timbre", epochs=1, batch_size=16, d_steps=1,
+                                  generator={"builder": "timbre_generator", "kwargs": {"width": 8, "seed": 0}},
+                                  discriminator={"builder": "timbre_discriminator", "kwargs": {"width": 4, "seed": 1}},
+                                  data={"dataset": "timbres", "split": "train", "n_notes": 32, "seed": 0})
+    x = training.training_data(config)
+    assert x.shape == (32, 32, 128)
+    gan = training.train(config, x, tmp_path / "run", progress=False, verbose=False)
+    row = gan.history_rows[-1]
+    assert np.isfinite(row["d_loss"]) and np.isfinite(row["fd_mfcc"]) and row["patch_std"] > 0
+    assert {"run.json", "checkpoint.npz", "log.csv", "generator.keras", "samples"} <= {p.name for p in (tmp_path / "run").iterdir()}
+    generator, saved = training.load_run(tmp_path / "run")
+    assert saved["data"]["dataset"] == "timbres" and generator.output_shape == (None, 32, 128)
+    out = tmp_path / "gen"
+    assert cli.main(["generate", "--checkpoint", str(tmp_path / "run"), "--n", "2", "--out", str(out)]) == 0
+    index = json.loads((out / "index.json").read_text())
+    assert [s["wav"] for s in index["samples"]] == ["000.wav", "001.wav"] and (out / "001.png").exists()
+    with pytest.raises(ValueError, match="task"):
+        training.make_config("quick", task="images")
+
+
+def test_cli_train_accepts_the_timbre_task():
+    args = cli.build_parser().parse_args(["train", "--task", "timbre", "--config", "quick", "--out", "x"])
+    assert args.task == "timbre"
+    with warnings.catch_warnings(), pytest.raises(SystemExit):
+        cli.build_parser().parse_args(["train", "--task", "audio", "--out", "x"])
