@@ -2,26 +2,28 @@
 
 Modules by topic, each naming the chapters that teach it:
 
-========== =========================================== ==========
-module     what                                        chapters
-========== =========================================== ==========
-config     quick mode, seeds, paths                    all
-theory     pitch, intervals, scales, chords, keys      01, 02
-synth      oscillators, envelopes, note rendering      01-04
-midi       Note records, MIDI files, piano rolls       03
-data       the Bach chorales dataset                   03, 09-12
-voices     four-voice (SATB) rolls: decoding, notes    09-12
-metrics    statistics of generated music               09, 10
-features   STFT, mel, MFCC (numpy and TensorFlow)      04, 05, 11
-models     small Keras models                          06
-gan        losses, models, trainer                     07-09, 11, 12
-plots      plot helpers (``ax=None`` in, artist out)    all
-widgets    sliders with a static fallback              01, 02, 04, 05, 12
-exercises  checkers for end-of-chapter exercises       all
-========== =========================================== ==========
+============ ============================================== ============
+module       what                                           chapters
+============ ============================================== ============
+config       quick mode, seeds, paths                       all
+theory       pitch, intervals, scales, chords, keys         01, 02
+synth        oscillators, envelopes, note rendering         01-04, 11
+midi         Note records, MIDI files, piano rolls          03
+data         datasets: Bach chorales, synthesised timbres   03, 09-12
+voices       four-voice (SATB) rolls: decoding, notes       09-12
+metrics      statistics of generated music, set scores      09, 10, 11
+baselines    random and Markov-chain generators             10
+features     STFT, mel, MFCC (numpy and TensorFlow)         04, 05, 11
+models       small Keras models                             06
+gan          losses, models, trainer, evaluation, timbre    07-12
+applications harmonisation, continuation, key transfer      12
+plots        plot helpers (``ax=None`` in, artist out)       all
+widgets      sliders with a static fallback                 01, 02, 04, 05, 11, 12
+exercises    checkers for end-of-chapter exercises          all
+============ ============================================== ============
 
 Submodules load on first use (``musiclib.features`` imports librosa-free
-numpy code; only ``models`` and ``gan`` import TensorFlow).
+numpy code; only ``models``, ``gan`` and ``applications`` import TensorFlow).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ _SUBMODULES = {
     "voices",
     "metrics",
     "baselines",
+    "applications",
     "models",
     "gan",
     "plots",

@@ -11,7 +11,8 @@ pitches, 4 voices)`` float32 on the sixteenth grid, from the same training split
   holding a note is a self-transition, so note lengths come out geometric. It learns melodic motion of each voice
   but nothing about harmony between voices or about the bar.
 - :func:`shuffled_segments`: four real bars taken from random training windows and glued together. Every bar is
-  Bach; the phrase is not. It tells which metrics look beyond one bar, and novelty flags it as copying.
+  Bach; the phrase is not. It tells which metrics look beyond one bar; window-level novelty does not flag it as
+  copying (no single training window holds more than its share), a search bar by bar does.
 """
 
 from __future__ import annotations

@@ -1,12 +1,16 @@
-"""Command line: ``python -m musiclib train|generate`` (``make train`` trains the shipped model's config).
+"""Command line: ``python -m musiclib train|generate|evaluate|harmonize`` (``make train`` trains the shipped model's config).
 
-Chapter: 09_training_a_music_gan.
+Chapter: 09_training_a_music_gan (``--task timbre``: 11_audio_gan_on_features).
 
 Examples::
 
     python -m musiclib train --config full --loss wgan-gp --out runs/chorale_gan      # about 15-30 min on 2 cores
     python -m musiclib train --config full --out runs/chorale_gan --resume           # after an interruption
     python -m musiclib generate --checkpoint data/pretrained/chorale_gan --n 4 --out generated/
+    python -m musiclib evaluate --checkpoint data/pretrained/chorale_gan --json scorecard.json   # chapter 10
+    python -m musiclib harmonize --checkpoint data/pretrained/chorale_gan --melody "E4 D4 C4 D4 E4 E4 E4:2 D4 D4 D4:2 E4 G4 G4:2" --out harmony/   # chapter 12
+    python -m musiclib train --task timbre --config full --out runs/timbre_gan       # chapter 11, about 5 min
+    python -m musiclib generate --checkpoint data/pretrained/timbre_gan --n 4 --out timbres/
 """
 
 from __future__ import annotations
@@ -22,10 +26,10 @@ __all__ = ["main", "build_parser"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .gan.training import CONFIG_PRESETS, LOSS_PRESETS, STRATEGIES
+    from .gan.training import CONFIG_PRESETS, LOSS_PRESETS, STRATEGIES, TASKS
 
     parser = argparse.ArgumentParser(prog="python -m musiclib", description="GAN Music Lab: train a GAN on the Bach chorales and generate music.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{train,generate}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{train,generate,evaluate,harmonize}")
 
     train = sub.add_parser(
         "train",
@@ -33,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train a four-voice GAN on the Bach chorales (music21's corpus). Writes run.json, checkpoint.npz "
         "(resumable), log.csv, samples/*.png and generator.keras into --out.",
     )
+    train.add_argument("--task", choices=TASKS, default="chorales",
+                       help="what to train: 'chorales' (four-voice piano rolls, chapter 09) or 'timbre' (log-mel patches "
+                       "of synthesised instrument notes, chapter 11; full: about 5 min on 2 cores)")
     train.add_argument("--config", choices=sorted(CONFIG_PRESETS), default="full",
                        help="model and data sizes: 'full' (the shipped model; 15-30 min on 2 cores) or 'quick' (a minute)")
     train.add_argument("--loss", choices=sorted(LOSS_PRESETS), default="wgan-gp",
@@ -61,7 +68,66 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--soundfont", type=Path, default=None, help="SoundFont for --renderer fluidsynth")
     gen.add_argument("--decode", choices=("argmax", "threshold"), default="argmax",
                      help="how probabilities become notes (see musiclib.voices.decode_voices)")
+    ev = sub.add_parser(
+        "evaluate",
+        help="score a trained chorale GAN against held-out Bach and the baselines",
+        description="Generate --n windows, score them against the held-out test split next to the real-vs-real "
+        "ceiling and the Markov and random baselines, print the scorecard (chapter 10). MUSICLIB_QUICK=1 uses "
+        "smaller budgets (n 64, 3 ceiling resamples, the quick subset of the chorales; about a minute).",
+    )
+    ev.add_argument("--checkpoint", required=True, type=Path,
+                    help="a run folder, its checkpoint.npz, or a generator.keras with run.json beside it")
+    ev.add_argument("--n", type=_positive_int, default=None, help="windows per system (default 256; 64 in quick mode; at most 2000)")
+    ev.add_argument("--seed", type=_nonnegative_int, default=0, help="seed of the latent draw, baselines and classifier (default 0)")
+    ev.add_argument("--json", type=Path, default=None, help="also write the numbers to this JSON file (keys: real, gan, markov, random, settings)")
+    _add_harmonize_parser(sub)
     return parser
+
+
+def _add_harmonize_parser(sub):
+    """The ``harmonize`` subcommand (chapter 12_applications)."""
+    har = sub.add_parser(
+        "harmonize",
+        help="add alto, tenor and bass to a melody (chapter 12)",
+        description="Harmonise a soprano melody with a trained chorale generator by latent inpainting "
+        "(musiclib.applications.harmonize_melody): each note name is a quarter note unless a length in beats follows, "
+        "e.g. E4:2 for a half note, R for a rest; the melody must fill whole 4-bar segments of 16 beats and is "
+        "harmonised segment by segment. Writes harmony.mid (tracks S, A, T, B), harmony.wav, harmony.png and "
+        "harmony.json into --out.",
+    )
+    har.add_argument("--checkpoint", required=True, type=Path,
+                     help="a run folder, its checkpoint.npz, or a generator.keras with run.json beside it")
+    har.add_argument("--melody", required=True, help='the soprano, e.g. "E4 D4 C4 D4 E4 E4 E4:2 ..." (16 beats per segment)')
+    har.add_argument("--out", required=True, type=Path, help="output folder (created)")
+    har.add_argument("--seed", type=_nonnegative_int, default=0, help="seed of the latent pool (default 0)")
+    har.add_argument("--restarts", type=_positive_int, default=8, help="latents optimised per segment (default 8, at most 256)")
+    har.add_argument("--steps", type=_positive_int, default=200, help="optimisation steps (default 200)")
+    har.add_argument("--pool", type=_positive_int, default=2048,
+                     help="random latents screened for the starts (default 2048, at least --restarts, at most 65536)")
+    har.add_argument("--no-rules", action="store_true",
+                     help="pure inpainting: no voice-crossing and parallel-fifth/octave penalties in the objective")
+    har.add_argument("--transpose", choices=("auto", "none"), default="auto",
+                     help="auto (default): move the melody's key to C major / A minor, the generator's keys, and back")
+
+
+def _evaluate(args) -> int:
+    from .gan import evaluation
+
+    if args.n is not None and args.n > 2000:
+        print(f"error: --n {args.n} must be at most 2000", file=sys.stderr)
+        return 2
+    try:
+        card = evaluation.evaluate_checkpoint(args.checkpoint, n=args.n, seed=args.seed, progress=True)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print()
+    print(evaluation.format_scorecard(card))
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(card, indent=2, default=float) + "\n")
+        print(f"\nwrote {args.json}")
+    return 0
 
 
 def _positive_int(text):
@@ -83,14 +149,14 @@ def _train(args) -> int:
     from .gan import training
 
     overrides = {} if args.checkpoint_every is None else {"checkpoint_every": args.checkpoint_every}
-    config = training.make_config(args.config, loss=args.loss, epochs=args.epochs, seed=args.seed, **overrides)
+    config = training.make_config(args.config, task=args.task, loss=args.loss, epochs=args.epochs, seed=args.seed, **overrides)
     if args.resume and (args.out / "run.json").exists():
         saved = json.loads((args.out / "run.json").read_text())["config"]
         if training._model_part(saved) != training._model_part(config) or saved["data"] != config["data"]:
             print(f"error: {args.out} holds a run of another config; resume it with the options it was started with", file=sys.stderr)
             return 2
-    print("loading the chorales ...", flush=True)
-    x = training.chorale_training_data(config, progress=not args.no_progress)
+    print("loading the chorales ..." if args.task == "chorales" else "synthesising the notes ...", flush=True)
+    x = training.training_data(config, progress=not args.no_progress)
     started = time.time()
     try:
         gan = training.train(config, x, args.out, resume=args.resume, strategy=args.strategy, progress=not args.no_progress)
@@ -174,6 +240,8 @@ def _generate(args) -> int:
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if config["data"].get("dataset") == "timbres":
+        return _generate_timbres(args, generator)
     _, rolls = training.generate_rolls(generator, args.n, seed=args.seed, method=args.decode)
     args.out.mkdir(parents=True, exist_ok=True)
     sr = 22050
@@ -201,6 +269,102 @@ def _generate(args) -> int:
     return 0
 
 
+def _generate_timbres(args, generator) -> int:
+    """``generate`` for a timbre model: NNN.wav (Griffin-Lim, 16 kHz), NNN.png (the log-mel patch), index.json."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import soundfile
+
+    import numpy as np
+
+    from .data import TIMBRE_SR, decode_patches
+    from .gan.timbre import generate_patches, log_mel_to_audio, measure_pitch
+
+    log_mel = decode_patches(generate_patches(generator, args.n, seed=args.seed))
+    audio = log_mel_to_audio(log_mel, seed=args.seed)
+    pitches = measure_pitch(audio)
+    args.out.mkdir(parents=True, exist_ok=True)
+    index = []
+    for i, (db, y, pitch) in enumerate(zip(log_mel, audio, pitches)):
+        stem = args.out / f"{i:03d}"
+        soundfile.write(stem.with_suffix(".wav"), y, TIMBRE_SR, subtype="PCM_16")
+        fig, ax = plt.subplots(figsize=(4, 3.5))
+        ax.imshow(db, origin="lower", aspect="auto", cmap="magma")
+        ax.set_xlabel("frame (16 ms)")
+        ax.set_ylabel("mel band")
+        ax.set_title(f"timbre {i} (seed {args.seed})")
+        fig.tight_layout()
+        fig.savefig(stem.with_suffix(".png"), dpi=90)
+        plt.close(fig)
+        index.append({"sample": i, "wav": f"{i:03d}.wav", "png": f"{i:03d}.png",
+                      "measured_pitch_midi": None if not np.isfinite(pitch) else round(float(pitch), 2)})
+    (args.out / "index.json").write_text(json.dumps({"checkpoint": str(args.checkpoint), "seed": args.seed,
+                                                     "sr": TIMBRE_SR, "samples": index}, indent=2) + "\n")
+    print(f"wrote {len(index)} timbres (.wav, .png) and index.json to {args.out}")
+    return 0
+
+
+def _harmonize(args) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import soundfile
+
+    from . import applications
+    from .data import DEFAULT_TEMPO
+    from .gan import training
+    from .midi import write_midi
+    from .plots.voices import voice_pianoroll
+    from .voices import VOICE_PROGRAMS, render_voices, voice_notes
+
+    try:
+        notes = applications.parse_melody(args.melody)
+        applications.melody_to_rolls(notes)
+    except ValueError as err:
+        print(f"error: --melody: {err}", file=sys.stderr)
+        return 2
+    if args.restarts > 256 or not args.restarts <= args.pool <= 65536 or args.steps > 10000:
+        print(f"error: --restarts {args.restarts} must be at most 256, --pool {args.pool} between --restarts and 65536, "
+              f"--steps {args.steps} at most 10000", file=sys.stderr)
+        return 2
+    try:
+        generator, config = training.load_run(args.checkpoint)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if config.get("data", {}).get("dataset", "chorales") != "chorales":
+        print(f"error: {args.checkpoint} is not a chorale model; harmonize needs a four-voice chorale generator", file=sys.stderr)
+        return 2
+    rules = {} if args.no_rules else applications.RULE_WEIGHTS
+    out = applications.harmonize_melody(generator, notes, transpose=args.transpose, restarts=args.restarts,
+                                        steps=args.steps, pool=args.pool, seed=args.seed, **rules)
+    roll = out["roll"]
+    args.out.mkdir(parents=True, exist_ok=True)
+    sr = 22050
+    steps_per_beat = config["data"]["steps_per_beat"]
+    voices_notes = voice_notes(roll, steps_per_beat=steps_per_beat, tempo=DEFAULT_TEMPO)
+    stem = args.out / "harmony"
+    write_midi(voices_notes, stem.with_suffix(".mid"), tempo=DEFAULT_TEMPO, program=VOICE_PROGRAMS)
+    soundfile.write(stem.with_suffix(".wav"), render_voices(voices_notes, sr), sr, subtype="PCM_16")
+    fig, ax = plt.subplots(figsize=(max(8, 2 * len(roll) / 16), 3.5))
+    voice_pianoroll(roll, ax=ax, steps_per_beat=steps_per_beat, title=f"harmonisation (seed {args.seed})")
+    fig.tight_layout()
+    fig.savefig(stem.with_suffix(".png"), dpi=90)
+    plt.close(fig)
+    seg = out["segments"]
+    info = {"checkpoint": str(args.checkpoint), "melody": args.melody, "seed": args.seed, "restarts": args.restarts,
+            "steps": args.steps, "pool": args.pool, "rules": dict(rules), "key": " ".join(out["key"]), "shift_semitones": out["shift"],
+            "segments": len(seg.rolls), "soprano_agreement": [round(float(a), 4) for a in seg.agreement],
+            "tempo_bpm": DEFAULT_TEMPO, "notes": {v: len(n) for v, n in voices_notes.items()}}
+    (args.out / "harmony.json").write_text(json.dumps(info, indent=2) + "\n")
+    print(f"harmonised {len(seg.rolls)} segment(s) in {' '.join(out['key'])}; wrote harmony.mid, harmony.wav, "
+          f"harmony.png and harmony.json to {args.out}")
+    return 0
+
+
 def main(argv=None) -> int:
     """Run the command line; return the exit status (0 = success, 2 = bad input)."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -208,4 +372,8 @@ def main(argv=None) -> int:
     args.argv = argv
     if args.command == "train":
         return _train(args)
+    if args.command == "evaluate":
+        return _evaluate(args)
+    if args.command == "harmonize":
+        return _harmonize(args)
     return _generate(args)

@@ -1,10 +1,13 @@
-"""Objective statistics of four-voice piano rolls, cheap enough to watch during training.
+"""Objective measures of generated music: per-roll statistics, voice leading, and set-against-set comparisons.
 
-Chapters: 09_training_a_music_gan (the training monitor), 10_evaluating_generated_music.
+Chapters: 09_training_a_music_gan (the training monitor), 10_evaluating_generated_music (everything else),
+11_audio_gan_on_features (Fréchet distance, NDB).
 
-Every function takes valid four-voice rolls ``(..., time_steps, n_pitches, 4)`` (see :mod:`musiclib.voices`) and
-returns one number per roll (an array over the leading axes), so a set of samples gives a distribution, not just a
-mean. :func:`music_statistics` averages the four figures the chapter-09 monitor prints next to real chorales:
+Per-roll functions take piano rolls and return one number per roll, so a set of samples gives a distribution, not
+just a mean; set-level functions (:func:`compare_feature`, :func:`frechet_distance`,
+:func:`statistically_different_bins`, :func:`nearest_training_overlap`) compare two such sets. The chapter-09
+statistics take valid four-voice rolls ``(..., time_steps, n_pitches, 4)`` (see :mod:`musiclib.voices`);
+:func:`music_statistics` averages the four figures the chapter-09 monitor prints next to real chorales:
 
 ==================== ======================================================= ===================
 statistic            what                                                    real chorales [#]_
@@ -594,9 +597,12 @@ def _parallels(moves):
     both_move = (up != 0) & (low != 0)
     before = np.abs(moves[:, 3] - moves[:, 4])
     after = np.abs(moves[:, 5] - moves[:, 6])
+    contrary = np.sign(up) != np.sign(low)
     fifths = both_move & (before % 12 == 7) & (after % 12 == 7)
-    # Octaves and compound octaves, never unisons (music21 keeps P1 and P8 apart).
-    octaves = both_move & (before > 0) & (after > 0) & (before % 12 == 0) & (after % 12 == 0)
+    # Octaves and compound octaves. In similar motion a unison is not an octave (music21 keeps P1 and P8 apart:
+    # unison to octave is no parallel); in contrary motion unison <-> octave counts (the same simple interval).
+    octave_like = (before % 12 == 0) & (after % 12 == 0)
+    octaves = both_move & octave_like & (contrary | ((before > 0) & (after > 0)))
     return fifths, octaves
 
 
@@ -607,7 +613,8 @@ def voice_leading(rolls, *, pitch_offset: int = PITCH_OFFSET) -> dict:
     ``pair_moves``          voice-pair moves (:func:`voice_pair_moves`): the denominator of the parallel rates
     ``parallel_fifths``     moves from a perfect fifth (or twelfth ...) to another, both voices moving
                             (similar or contrary motion: music21's ``VoiceLeadingQuartet.parallelFifth``)
-    ``parallel_octaves``    the same for octaves (unisons excluded): music21's ``parallelOctave``
+    ``parallel_octaves``    the same for octaves: music21's ``parallelOctave`` (parallel unisons do not count;
+                            a unison to an octave in contrary motion does)
     ``sounding_steps``      steps where at least two voices sound
     ``crossing_steps``      of those, steps where a lower voice sits above the next higher one (A over S, ...)
     ``spacing_steps``       steps where S–A or A–T are more than an octave apart (T–B may be wider)

@@ -11,7 +11,7 @@ from musiclib.data import PITCH_OFFSET, VOICE_RANGES, VOICES
 def train():
     from musiclib import data
 
-    return data.load_pianorolls("test", voices="separate")  # small real set; the split does not matter here
+    return data.load_pianorolls("train", voices="separate")  # quick mode (CI): the 136 windows of the quick subset
 
 
 def _check_valid(rolls, n, in_range=True):
@@ -46,8 +46,9 @@ def test_markov_baseline_reproduces_training_transition_statistics(train):
     refit = baselines.MarkovBaseline().fit(samples)
     for v in range(4):
         seen = model.counts[v].sum(axis=1)
-        busy = seen >= 200  # states visited often enough to compare their rows
-        assert busy.sum() >= 10
+        # states seen in training and visited often by the samples (sampling error of a row: TV ~ 0.02-0.04)
+        busy = (seen >= 50) & (refit.counts[v].sum(axis=1) >= 1000)
+        assert busy.sum() >= 5
         diff = np.abs(refit.transitions[v][busy] - model.transitions[v][busy]).sum(axis=1) / 2  # total variation
         assert diff.max() < 0.1, (VOICES[v], diff.max())
     # marginal pitch distribution of the soprano close to the training one

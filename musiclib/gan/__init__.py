@@ -1,6 +1,6 @@
 """Generative adversarial networks: losses, theory helpers, models, trainer.
 
-Chapters: 07_gan_theory, 08_toy_gans, 09_training_a_music_gan, 11, 12.
+Chapters: 07_gan_theory, 08_toy_gans, 09_training_a_music_gan, 10-12.
 
 ============ ================================================== ==========
 submodule    what                                               chapters
@@ -12,13 +12,15 @@ trainer      ``keras.Model`` subclass with ``train_step``       08, 09, 11
 toy          toy data sets (mixtures), mode counting, plots     08
 training     the training driver: configs, run folders, resume  09, 11
 naive        the article's naive Keras loop, repaired           09
+evaluation   the scorecard: metrics, baselines, ceiling         10
+timbre       the timbre GAN: builders, inversion, scores        11
 ============ ================================================== ==========
 
 The names a training script needs are re-exported here: the losses
 (``gan.discriminator_loss``), the model builders (``gan.build_mlp_generator``)
 and the trainer with its callbacks (``gan.GAN``, ``gan.NaNGuard``, …). They
 cost nothing extra to import: ``losses`` already loads TensorFlow and Keras.
-``theory``, ``toy``, ``training`` and ``naive`` load on first use (``musiclib.gan.training``).
+``theory``, ``toy``, ``training``, ``naive``, ``evaluation`` and ``timbre`` load on first use (``musiclib.gan.training``).
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ __all__ = [
     "trainer",
 ]
 
-_LAZY_SUBMODULES = {"theory", "toy", "training", "naive"}
+_LAZY_SUBMODULES = {"theory", "toy", "training", "naive", "evaluation", "timbre"}
 
 
 def __getattr__(name):

@@ -1,0 +1,102 @@
+"""musiclib.gan.evaluation: the classifier check, the scorecard and `python -m musiclib evaluate`."""
+
+import json
+
+import numpy as np
+import pytest
+
+from musiclib import baselines, config
+from musiclib.gan import evaluation
+
+PRETRAINED = config.DATA_DIR / "pretrained" / "chorale_gan"
+
+
+@pytest.fixture(scope="module")
+def splits():
+    from musiclib import data
+
+    # subsets keep the scorecard tests fast; the full splits are what `evaluate` uses
+    train, train_pieces = data.load_pianorolls("train", voices="separate", return_pieces=True)
+    test = data.load_pianorolls("test", voices="separate")
+    step = max(1, len(train) // 400)  # quick mode (CI) loads a 24-piece subset: keep all of it
+    return train[::step], test[:100], train_pieces[::step]
+
+
+def test_classifier_tells_random_rolls_from_bach_but_not_bach_from_bach(splits):
+    train, test, pieces = splits
+    random = baselines.random_rolls(len(test), seed=0)
+    assert evaluation.classifier_accuracy(test, random, seed=0, epochs=15)["accuracy"] >= 0.9
+    # Two sets of real windows from different pieces: nothing but the pieces to learn; split by piece, the balanced
+    # accuracy stays near 0.5 (small test sets: a wide band).
+    names = np.unique(pieces)
+    first = np.isin(pieces, names[::2])
+    result = evaluation.classifier_accuracy(train[first][:150], train[~first][:150], seed=0, epochs=15,
+                                            real_groups=pieces[first][:150], generated_groups=pieces[~first][:150])
+    assert 0.25 <= result["accuracy"] <= 0.75
+
+
+def test_classifier_split_keeps_each_piece_on_one_side(splits):
+    train, _, pieces = splits
+    with pytest.raises(ValueError, match="real_groups"):
+        evaluation.classifier_accuracy(train[:20], train[20:40], real_groups=pieces[:19], epochs=1)
+    with pytest.raises(ValueError, match="too few groups"):
+        evaluation.classifier_accuracy(train[:20], train[20:40], real_groups=np.zeros(20), epochs=1)
+
+
+def test_scorecard_orders_real_above_baselines_and_is_json_ready(splits):
+    train, test, _ = splits
+    # "generated" = shuffled real bars: between the ceiling and random on the overlap.
+    fake = baselines.shuffled_segments(train, 32, seed=1)
+    card = evaluation.scorecard(fake, train=train, held_out=test, n=32, seed=0, resamples=2, classifier_epochs=0)
+    assert set(card) == {"real", "gan", "markov", "random", "settings"}
+    assert card["real"]["overlap_mean"] < 1.0 and card["real"]["overlap_mean_sd"] >= 0
+    assert card["random"]["overlap_mean"] < card["gan"]["overlap_mean"]
+    assert card["random"]["frechet_distance"] > card["markov"]["frechet_distance"] > card["real"]["frechet_distance"]
+    assert card["real"]["overlap_fraction_of_ceiling"] == pytest.approx(1.0)
+    assert card["gan"]["copy_share"] == 0.0  # four bars from four windows: no window holds 90 % of it
+    assert "classifier_accuracy" not in card["gan"]
+    json.loads(json.dumps(card, default=float))
+    table = evaluation.format_scorecard(card)
+    assert all(name in table for name in ("real", "gan", "markov", "random", "tonal_distance"))
+
+
+def test_scorecard_flags_copies_and_rejects_bad_input(splits):
+    train, test, _ = splits
+    copies = train[:30]
+    card = evaluation.scorecard(copies, train=train, held_out=test, seed=0, resamples=2, classifier_epochs=0,
+                                baselines=False)
+    assert card["gan"]["copy_share"] == 1.0 and set(card) == {"real", "gan", "settings"}
+    with pytest.raises(ValueError, match="generated.*binary"):
+        evaluation.scorecard(np.full((4, 64, 64, 4), 0.3, "float32"), train=train, held_out=test)
+    with pytest.raises(ValueError, match="n="):
+        evaluation.scorecard(copies, train=train, held_out=test, n=31)
+    with pytest.raises(ValueError, match="classifier_epochs"):
+        evaluation.scorecard(copies, train=train, held_out=test, classifier_epochs=-1)
+
+
+@pytest.mark.slow
+def test_evaluate_command_prints_the_scorecard_and_writes_json(tmp_path, capsys, monkeypatch):
+    from musiclib.cli import main
+
+    monkeypatch.setenv("MUSICLIB_QUICK", "1")  # the quick subset of the chorales: a smoke test of the command
+
+    out = tmp_path / "card.json"
+    assert main(["evaluate", "--checkpoint", str(PRETRAINED), "--n", "24", "--seed", "3", "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "overlap" in printed and "classifier" in printed
+    card = json.loads(out.read_text())
+    assert {"real", "gan", "markov", "random"} <= set(card)
+    assert card["settings"]["n"] == 24 and card["settings"]["seed"] == 3 and card["settings"]["quick"] is True
+    for system in ("real", "gan", "markov", "random"):
+        assert 0 <= card[system]["overlap_mean"] <= 1 and 0 <= card[system]["classifier_accuracy"] <= 1
+    # the GAN beats uniform random on every set-level measure
+    assert card["gan"]["overlap_mean"] > card["random"]["overlap_mean"]
+    assert card["gan"]["frechet_distance"] < card["random"]["frechet_distance"]
+    assert card["gan"]["kl_mean"] < card["random"]["kl_mean"]
+
+
+def test_evaluate_command_reports_bad_checkpoints(tmp_path, capsys):
+    from musiclib.cli import main
+
+    assert main(["evaluate", "--checkpoint", str(tmp_path / "missing")]) == 2
+    assert "error" in capsys.readouterr().err
