@@ -81,12 +81,12 @@ def test_evaluate_command_prints_the_scorecard_and_writes_json(tmp_path, capsys,
     monkeypatch.setenv("MUSICLIB_QUICK", "1")  # the quick subset of the chorales: a smoke test of the command
 
     out = tmp_path / "card.json"
-    assert main(["evaluate", "--checkpoint", str(PRETRAINED), "--n", "24", "--seed", "3", "--json", str(out)]) == 0
+    assert main(["evaluate", "--checkpoint", str(PRETRAINED), "--n", "16", "--seed", "3", "--json", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "overlap" in printed and "classifier" in printed
     card = json.loads(out.read_text())
     assert {"real", "gan", "markov", "random"} <= set(card)
-    assert card["settings"]["n"] == 24 and card["settings"]["seed"] == 3 and card["settings"]["quick"] is True
+    assert card["settings"]["n"] == 16 and card["settings"]["seed"] == 3 and card["settings"]["quick"] is True
     for system in ("real", "gan", "markov", "random"):
         assert 0 <= card[system]["overlap_mean"] <= 1 and 0 <= card[system]["classifier_accuracy"] <= 1
     # the GAN beats uniform random on every set-level measure

@@ -224,20 +224,41 @@ def _cli(*args, timeout=300):
     return subprocess.run([sys.executable, "-m", "musiclib", *args], capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT)
 
 
-@pytest.mark.parametrize("command", [[], ["train"], ["generate"]])
-def test_cli_help_explains_every_option(command):
-    result = _cli(*command, "--help")
+def _main(capsys, *args):
+    """Run the command line in this process (a subprocess per case costs seconds of TensorFlow import)."""
+    from musiclib.cli import main
+
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:  # argparse exits on --help and on bad options
+        code = exit_.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_python_dash_m_musiclib_runs_the_command_line():
+    result = _cli("--help")
     assert result.returncode == 0
-    for option in {"train": ["--config", "--loss", "--out", "--epochs", "--resume", "--seed", "--strategy"],
-                   "generate": ["--checkpoint", "--n", "--out", "--seed", "--renderer"]}.get(command[0] if command else "", ["train", "generate"]):
-        assert option in result.stdout
+    for command in ("train", "generate", "evaluate", "harmonize"):
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", [["train"], ["generate"], ["evaluate"]])
+def test_cli_help_explains_every_option(command, capsys):
+    code, out, _ = _main(capsys, *command, "--help")
+    assert code == 0
+    for option in {"train": ["--task", "--config", "--loss", "--out", "--epochs", "--resume", "--seed", "--strategy"],
+                   "generate": ["--checkpoint", "--n", "--out", "--seed", "--renderer"],
+                   "evaluate": ["--checkpoint", "--n", "--seed", "--json"]}[command[0]]:
+        assert option in out
 
 
 @pytest.mark.parametrize("args", [["train"], ["train", "--out", "x", "--loss", "wgan"], ["train", "--out", "x", "--epochs", "0"],
-                                  ["generate", "--checkpoint", "x"], ["fly"]])
-def test_cli_bad_options_exit_2(args):
-    result = _cli(*args)
-    assert result.returncode == 2 and "error" in result.stderr
+                                  ["generate", "--checkpoint", "x"], ["evaluate"], ["evaluate", "--checkpoint", "x", "--n", "0"],
+                                  ["fly"]])
+def test_cli_bad_options_exit_2(args, capsys):
+    code, _, err = _main(capsys, *args)
+    assert code == 2 and "error" in err
 
 
 def test_cli_generate_writes_readable_midi_wav_png(uninterrupted, tmp_path):
@@ -258,12 +279,12 @@ def test_cli_generate_writes_readable_midi_wav_png(uninterrupted, tmp_path):
         assert (out / sample["png"]).stat().st_size > 1000
 
 
-def test_cli_generate_explains_a_missing_fluidsynth(uninterrupted, tmp_path):
+def test_cli_generate_explains_a_missing_fluidsynth(uninterrupted, tmp_path, capsys):
     import shutil
 
     if shutil.which("fluidsynth") and voices.find_soundfont():
         pytest.skip("FluidSynth is installed here")
     run, _, _ = uninterrupted
-    result = _cli("generate", "--checkpoint", str(run), "--out", str(tmp_path / "g"), "--renderer", "fluidsynth")
-    assert result.returncode == 2 and "apt-get install fluidsynth" in result.stderr
+    code, _, err = _main(capsys, "generate", "--checkpoint", str(run), "--out", str(tmp_path / "g"), "--renderer", "fluidsynth")
+    assert code == 2 and "apt-get install fluidsynth" in err
     assert not (tmp_path / "g").exists()
