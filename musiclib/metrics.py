@@ -766,9 +766,9 @@ def kde_on_grid(values_a, values_b, *, grid_size: int = 2048):
     """Gaussian kernel density estimates of two 1-D samples evaluated on ONE shared grid.
 
     Each sample keeps its own bandwidth (Scott's rule); the grid spans both samples plus four bandwidths on each
-    side, so both densities integrate to 1 on it. (mgeval, the reference implementation of Yang & Lerch, evaluated
-    the two densities on different grids; then their overlap and KL divergence compare mismatched points.) The
-    estimate is binned: samples are histogrammed on the grid and smoothed with the kernel, exact to the grid spacing.
+    side, so both densities integrate to 1 on it. (mgeval, the reference implementation of Yang & Lerch, evaluates
+    the two densities of its KL divergence on different grids, so it compares mismatched points; its overlap
+    integrates only between the samples' extremes, dropping the tails.) The estimate is binned: samples are histogrammed on the grid and smoothed with the kernel, exact to the grid spacing.
 
     Chapter: 10_evaluating_generated_music
 
