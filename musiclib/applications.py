@@ -37,6 +37,7 @@ from .data import N_PITCHES, PITCH_OFFSET, VOICE_RANGES, VOICES
 
 __all__ = [
     "SEGMENT_BEATS",
+    "MAX_SEGMENTS",
     "RULE_WEIGHTS",
     "parse_melody",
     "melody_to_rolls",
@@ -55,6 +56,9 @@ __all__ = [
 
 #: Beats in one segment of the shipped generator: four bars of 4/4.
 SEGMENT_BEATS = 16
+
+#: Most four-bar segments :func:`harmonize_melody` and ``python -m musiclib harmonize`` accept (1,024 beats).
+MAX_SEGMENTS = 64
 
 #: Rule weights of :func:`inpaint` used by chapter 12 and ``python -m musiclib harmonize`` (``--no-rules``: none).
 RULE_WEIGHTS = {"crossing_weight": 10.0, "parallel_weight": 10.0, "spacing_weight": 10.0}
@@ -155,7 +159,7 @@ def parse_melody(text: str, *, steps_per_beat: int = 4, voice: str = "S") -> lis
 
 
 def melody_to_rolls(melody, *, steps_per_beat: int = 4, segment_beats: int = SEGMENT_BEATS,
-                    pitch_offset: int = PITCH_OFFSET, n_pitches: int = N_PITCHES) -> np.ndarray:
+                    pitch_offset: int = PITCH_OFFSET, n_pitches: int = N_PITCHES, max_segments=None) -> np.ndarray:
     """Cut a melody into consecutive soprano rolls of one segment each.
 
     Chapter: 12_applications
@@ -170,6 +174,8 @@ def melody_to_rolls(melody, *, steps_per_beat: int = 4, segment_beats: int = SEG
         Beats per segment (16 = the generator's four bars of 4/4), in [1, 1024].
     pitch_offset, n_pitches : int
         Pitch columns of the rolls.
+    max_segments : int or None
+        If given, in [1, 100000]: a melody longer than this many segments is refused before anything is allocated.
 
     Returns
     -------
@@ -180,7 +186,7 @@ def melody_to_rolls(melody, *, steps_per_beat: int = 4, segment_beats: int = SEG
     ------
     ValueError
         If the melody does not fill a whole number of segments (the message says how many beats it has and how
-        many are missing), or as :func:`parse_melody`.
+        many are missing), if it is longer than ``max_segments`` segments, or as :func:`parse_melody`.
 
     Examples
     --------
@@ -193,8 +199,13 @@ def melody_to_rolls(melody, *, steps_per_beat: int = 4, segment_beats: int = SEG
     """
     steps_per_beat = check_in_range("steps_per_beat", steps_per_beat, 1, 96, integer=True)
     segment_beats = check_in_range("segment_beats", segment_beats, 1, 1024, integer=True)
+    if max_segments is not None:
+        max_segments = check_in_range("max_segments", max_segments, 1, 100000, integer=True)
     notes = parse_melody(melody, steps_per_beat=steps_per_beat) if isinstance(melody, str) else list(melody)
     total = sum(beats for _, beats in notes)
+    if max_segments is not None and total > max_segments * segment_beats:
+        raise ValueError(f"melody lasts {total:g} beats; at most {max_segments} segments of {segment_beats} beats "
+                         f"({max_segments * segment_beats} beats) are accepted: harmonise a longer melody in parts")
     if total <= 0 or abs(total / segment_beats - round(total / segment_beats)) > 1e-9:
         missing = (-total) % segment_beats
         extra = total % segment_beats
@@ -733,14 +744,17 @@ def harmonize_melody(generator, melody, *, transpose: str = "auto", **options) -
     Raises
     ------
     ValueError
-        As :func:`parse_melody` and :func:`melody_to_rolls`.
+        As :func:`parse_melody` and :func:`melody_to_rolls`; if the melody is longer than :data:`MAX_SEGMENTS`
+        segments or holds only rests (nothing to harmonise).
     """
     from .data import normalizing_shift
 
     transpose = check_choice("transpose", transpose, ("auto", "none"))
     notes = parse_melody(melody) if isinstance(melody, str) else list(melody)
-    soprano = melody_to_rolls(notes)
-    key = melody_key(notes) if any(m is not None for m, _ in notes) else ("C", "major")
+    soprano = melody_to_rolls(notes, max_segments=MAX_SEGMENTS)
+    if not any(m is not None for m, _ in notes):
+        raise ValueError("melody holds only rests: give at least one note to harmonise")
+    key = melody_key(notes)
     shift = 0
     pitches = [m for m, _ in notes if m is not None]
     if transpose == "auto" and pitches:

@@ -97,8 +97,10 @@ def _add_harmonize_parser(sub):
     )
     har.add_argument("--checkpoint", required=True, type=Path,
                      help="a run folder, its checkpoint.npz, or a generator.keras with run.json beside it")
-    har.add_argument("--melody", required=True, help='the soprano, e.g. "E4 D4 C4 D4 E4 E4 E4:2 ..." (16 beats per segment)')
-    har.add_argument("--out", required=True, type=Path, help="output folder (created)")
+    har.add_argument("--melody", required=True,
+                     help='the soprano, e.g. "E4 D4 C4 D4 E4 E4 E4:2 ..." (16 beats per segment, at most 64 segments, '
+                     'at least one note)')
+    har.add_argument("--out", required=True, type=Path, help="output folder (created; must not be an existing file)")
     har.add_argument("--seed", type=_nonnegative_int, default=0, help="seed of the latent pool (default 0)")
     har.add_argument("--restarts", type=_positive_int, default=8, help="latents optimised per segment (default 8, at most 256)")
     har.add_argument("--steps", type=_positive_int, default=200, help="optimisation steps (default 200)")
@@ -322,9 +324,14 @@ def _harmonize(args) -> int:
 
     try:
         notes = applications.parse_melody(args.melody)
-        applications.melody_to_rolls(notes)
+        applications.melody_to_rolls(notes, max_segments=applications.MAX_SEGMENTS)  # the cap is checked first
+        if not any(midi is not None for midi, _ in notes):
+            raise ValueError("the melody holds only rests: give at least one note to harmonise")
     except ValueError as err:
         print(f"error: --melody: {err}", file=sys.stderr)
+        return 2
+    if args.out.exists() and not args.out.is_dir():
+        print(f"error: --out {args.out} is an existing file; give a folder (it is created if missing)", file=sys.stderr)
         return 2
     if args.restarts > 256 or not args.restarts <= args.pool <= 65536 or args.steps > 10000:
         print(f"error: --restarts {args.restarts} must be at most 256, --pool {args.pool} between --restarts and 65536, "
@@ -332,8 +339,8 @@ def _harmonize(args) -> int:
         return 2
     try:
         generator, config = training.load_run(args.checkpoint)
-    except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
+    except (ValueError, OSError) as err:
+        print(f"error: --checkpoint {args.checkpoint}: {err}", file=sys.stderr)
         return 2
     if config.get("data", {}).get("dataset", "chorales") != "chorales":
         print(f"error: {args.checkpoint} is not a chorale model; harmonize needs a four-voice chorale generator", file=sys.stderr)
@@ -342,7 +349,11 @@ def _harmonize(args) -> int:
     out = applications.harmonize_melody(generator, notes, transpose=args.transpose, restarts=args.restarts,
                                         steps=args.steps, pool=args.pool, seed=args.seed, **rules)
     roll = out["roll"]
-    args.out.mkdir(parents=True, exist_ok=True)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        print(f"error: --out {args.out}: {err}", file=sys.stderr)
+        return 2
     sr = 22050
     steps_per_beat = config["data"]["steps_per_beat"]
     voices_notes = voice_notes(roll, steps_per_beat=steps_per_beat, tempo=DEFAULT_TEMPO)

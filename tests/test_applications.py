@@ -325,3 +325,58 @@ def test_cli_harmonize_rejects_bad_budgets(tmp_path, capsys):
     rc = main(["harmonize", "--checkpoint", str(PRETRAINED), "--melody", MELODY, "--out", str(tmp_path / "x"),
                "--restarts", "8", "--pool", "4"])
     assert rc == 2 and "--pool" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("melody, words", [
+    ("C5:1025", ["--melody", "at most 64 segments", "1024 beats"]),
+    ("C5:100000000000", ["--melody", "at most 64 segments"]),  # refused before a roll of 4e11 steps is allocated
+    ("R:16", ["--melody", "only rests"]),
+    ("R:8 R:8 R:16", ["--melody", "only rests"]),
+])
+def test_cli_harmonize_too_long_or_silent_melody_exits_2_before_loading(tmp_path, capsys, melody, words):
+    from musiclib.cli import main
+
+    rc = main(["harmonize", "--checkpoint", str(tmp_path / "no_such_model"), "--melody", melody,
+               "--out", str(tmp_path / "x")])
+    err = capsys.readouterr().err
+    assert rc == 2
+    for word in words:
+        assert word in err
+    assert "no_such_model" not in err  # the melody is judged before the checkpoint is even looked at
+    assert not (tmp_path / "x").exists()
+
+
+def test_harmonize_melody_refuses_silent_and_too_long_melodies(tiny_generator):
+    with pytest.raises(ValueError, match="only rests"):
+        ap.harmonize_melody(tiny_generator, "R:16", restarts=1, steps=1, pool=4)
+    with pytest.raises(ValueError, match=f"at most {ap.MAX_SEGMENTS} segments"):
+        ap.harmonize_melody(tiny_generator, f"C5:{16 * (ap.MAX_SEGMENTS + 1)}", restarts=1, steps=1, pool=4)
+    with pytest.raises(ValueError, match="at most 2 segments"):
+        ap.melody_to_rolls("C5:100000000000", max_segments=2)
+    assert ap.melody_to_rolls("C5:32", max_segments=2).shape == (2, 64, 64)
+
+
+def test_cli_harmonize_out_is_an_existing_file_exits_2(tmp_path, capsys):
+    from musiclib.cli import main
+
+    out = tmp_path / "taken.txt"
+    out.write_text("not a folder")
+    rc = main(["harmonize", "--checkpoint", str(tmp_path / "no_such_model"), "--melody", MELODY, "--out", str(out)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "--out" in err and "existing file" in err
+    assert out.read_text() == "not a folder"
+
+
+def test_cli_harmonize_unreadable_checkpoint_exits_2(tmp_path, capsys):
+    from musiclib.cli import main
+
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "generator.keras").write_bytes(b"not a model")
+    (run / "run.json").mkdir()  # reading it raises IsADirectoryError, an OSError
+    rc = main(["harmonize", "--checkpoint", str(run), "--melody", MELODY, "--out", str(tmp_path / "x")])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.startswith("error: --checkpoint")
+    assert not (tmp_path / "x").exists()
+    rc = main(["harmonize", "--checkpoint", str(tmp_path / "missing"), "--melody", MELODY, "--out", str(tmp_path / "x")])
+    assert rc == 2 and "does not exist" in capsys.readouterr().err
