@@ -159,9 +159,11 @@ def _train(args) -> int:
             return 2
     print("loading the chorales ..." if args.task == "chorales" else "synthesising the notes ...", flush=True)
     x = training.training_data(config, progress=not args.no_progress)
+    labels = training.training_labels(config)
     started = time.time()
     try:
-        gan = training.train(config, x, args.out, resume=args.resume, strategy=args.strategy, progress=not args.no_progress)
+        gan = training.train(config, x, args.out, resume=args.resume, strategy=args.strategy, progress=not args.no_progress,
+                             labels=labels)
     except (training.RunFolderError, training.CheckpointError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -281,15 +283,19 @@ def _generate_timbres(args, generator) -> int:
 
     import numpy as np
 
-    from .data import TIMBRE_SR, decode_patches
-    from .gan.timbre import generate_patches, log_mel_to_audio, measure_pitch
+    from .data import TIMBRE_FAMILIES, TIMBRE_SR, decode_patches, timbre_labels
+    from .gan.timbre import generate_patches, log_mel_to_audio, measure_pitch, random_timbre_labels
 
-    log_mel = decode_patches(generate_patches(generator, args.n, seed=args.seed))
+    family = pitch = labels = None
+    if len(generator.inputs) == 2:  # conditional: ask for a seeded random family and pitch per note
+        family, pitch = random_timbre_labels(args.n, seed=args.seed)
+        labels = timbre_labels(family, pitch)
+    log_mel = decode_patches(generate_patches(generator, args.n, seed=args.seed, labels=labels))
     audio = log_mel_to_audio(log_mel, seed=args.seed)
     pitches = measure_pitch(audio)
     args.out.mkdir(parents=True, exist_ok=True)
     index = []
-    for i, (db, y, pitch) in enumerate(zip(log_mel, audio, pitches)):
+    for i, (db, y, measured) in enumerate(zip(log_mel, audio, pitches)):
         stem = args.out / f"{i:03d}"
         soundfile.write(stem.with_suffix(".wav"), y, TIMBRE_SR, subtype="PCM_16")
         fig, ax = plt.subplots(figsize=(4, 3.5))
@@ -301,7 +307,9 @@ def _generate_timbres(args, generator) -> int:
         fig.savefig(stem.with_suffix(".png"), dpi=90)
         plt.close(fig)
         index.append({"sample": i, "wav": f"{i:03d}.wav", "png": f"{i:03d}.png",
-                      "measured_pitch_midi": None if not np.isfinite(pitch) else round(float(pitch), 2)})
+                      "measured_pitch_midi": None if not np.isfinite(measured) else round(float(measured), 2)})
+        if labels is not None:
+            index[-1].update({"family": TIMBRE_FAMILIES[int(family[i])], "asked_pitch_midi": int(pitch[i])})
     (args.out / "index.json").write_text(json.dumps({"checkpoint": str(args.checkpoint), "seed": args.seed,
                                                      "sr": TIMBRE_SR, "samples": index}, indent=2) + "\n")
     print(f"wrote {len(index)} timbres (.wav, .png) and index.json to {args.out}")

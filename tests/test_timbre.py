@@ -197,6 +197,82 @@ def test_builders_shapes_and_bad_sizes():
         build_timbre_generator(16, n_frames=20)
     with pytest.raises(ValueError, match="width"):
         build_timbre_discriminator(width=0)
+    with pytest.raises(ValueError, match="rank"):
+        build_timbre_generator(16, rank=0)
+    with pytest.raises(ValueError, match="n_labels"):
+        build_timbre_discriminator(n_labels=-1)
+
+
+def test_generator_patch_is_a_sum_of_rank_products():
+    """Before the tanh, every patch is sum_k a_k(t) b_k(f) + c(f): its frame-centred matrix has rank <= rank."""
+    import keras
+
+    from musiclib.gan.timbre import build_timbre_generator
+
+    g = build_timbre_generator(8, n_labels=data.TIMBRE_N_LABELS, width=16, rank=3, seed=0)
+    logits = keras.Model(g.inputs, g.get_layer("patch_logits").output)
+    y = data.timbre_labels(["fm", "noise"], [50, 70])
+    pre = np.asarray(logits([np.random.default_rng(0).normal(size=(2, 8)).astype("float32"), y]), dtype=float)
+    assert np.allclose(np.asarray(g([np.zeros((2, 8), "float32"), y])), np.tanh(np.asarray(
+        logits([np.zeros((2, 8), "float32"), y]))), atol=1e-6)
+    for patch in pre:
+        s = np.linalg.svd(patch - patch.mean(axis=0), compute_uv=False)
+        assert s[3] < 1e-4 * s[0] and s[2] > 1e-3 * s[0]  # rank 3 after removing the base spectrum
+
+
+def test_timbre_labels_one_hot_and_bad_input():
+    y = data.timbre_labels([0, 3, 1], [48, 72, 60])
+    assert y.shape == (3, data.TIMBRE_N_LABELS) and y.dtype == np.float32
+    assert np.array_equal(y.sum(axis=1), [2, 2, 2])
+    assert y[0, 0] == y[0, 4] == y[1, 3] == y[1, 4 + 24] == y[2, 1] == y[2, 4 + 12] == 1
+    assert np.array_equal(data.timbre_labels(["fm"], [55]), data.timbre_labels([2], [55]))
+    train = data.load_timbres("test", n_notes=8, use_cache=False)
+    assert np.array_equal(train.labels(), data.timbre_labels(train.family, train.pitch))
+    for kwargs, name in [({"family": [4], "pitch": [60]}, "family"), ({"family": ["oboe"], "pitch": [60]}, "family"),
+                         ({"family": [0], "pitch": [47]}, "pitch"), ({"family": [0], "pitch": [60.5]}, "pitch"),
+                         ({"family": [0, 1], "pitch": [60]}, "family")]:
+        with pytest.raises(ValueError, match=name):
+            data.timbre_labels(**kwargs)
+
+
+def test_conditional_gan_needs_labels_and_learns_to_follow_them():
+    """A conditional GAN on a two-class toy: after training, the label decides which cluster G draws from."""
+    import keras
+
+    from musiclib.gan import GAN
+
+    def networks(seed):
+        z, y = keras.Input((2,)), keras.Input((2,))
+        h = keras.layers.Dense(16, activation="relu")(keras.layers.Concatenate()([z, y]))
+        g = keras.Model([z, y], keras.layers.Dense(2)(h))
+        x, yd = keras.Input((2,)), keras.Input((2,))
+        h = keras.layers.Dense(32, activation="relu")(keras.layers.Concatenate()([x, yd]))
+        d = keras.Model([x, yd], keras.layers.Dense(1)(h))
+        return g, d
+
+    keras.utils.set_random_seed(0)
+    g, d = networks(0)
+    gan = GAN(g, d, seed=0)
+    assert gan.n_labels == 2 and gan.latent_dim == 2
+    gan.compile(keras.optimizers.Adam(3e-3), keras.optimizers.Adam(3e-3), loss_kind="nonsaturating")
+    rng = np.random.default_rng(0)
+    cls = rng.integers(0, 2, 2048)
+    x = (np.where(cls[:, None] == 0, -3.0, 3.0) + 0.3 * rng.normal(size=(2048, 2))).astype("float32")
+    y = np.eye(2, dtype="float32")[cls]
+    gan.fit(x, y, batch_size=64, epochs=12, verbose=0)
+    with pytest.raises(ValueError, match="labels"):
+        gan.fit(x, batch_size=64, epochs=1, verbose=0)
+    for k, centre in ((0, -3.0), (1, 3.0)):
+        out = gan.generate(500, seed=1, labels=np.tile(np.eye(2, dtype="float32")[k], (500, 1)))
+        assert abs(np.median(out) - centre) < 1.0, (k, np.median(out))
+    with pytest.raises(ValueError, match="labels"):
+        gan.generate(4)
+    with pytest.raises(ValueError, match="labels"):
+        gan.generate(4, labels=np.zeros((3, 2)))
+    assert gan.discriminate(x[:5], labels=y[:5]).shape == (5,)
+    unconditional = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)])
+    with pytest.raises(ValueError, match="conditional"):
+        GAN(unconditional, d)
 
 
 @pytest.mark.slow
@@ -205,14 +281,19 @@ def test_timbre_task_trains_through_the_one_training_path_and_generates(tmp_path
 
     config = training.make_config("quick", task="timbre")
     assert config["generator"]["builder"] == "timbre_generator" and config["loss"] == "wgan-gp"
+    assert config["generator"]["kwargs"]["n_labels"] == config["discriminator"]["kwargs"]["n_labels"] == 29
     # Smaller still, for speed: the same path with tiny networks and one critic step.
+    n_labels = data.TIMBRE_N_LABELS
     config = training.make_config("quick", task="timbre", epochs=1, batch_size=16, d_steps=1,
-                                  generator={"builder": "timbre_generator", "kwargs": {"width": 8, "seed": 0}},
-                                  discriminator={"builder": "timbre_discriminator", "kwargs": {"width": 4, "seed": 1}},
+                                  generator={"builder": "timbre_generator", "kwargs": {"width": 8, "n_labels": n_labels, "seed": 0}},
+                                  discriminator={"builder": "timbre_discriminator", "kwargs": {"width": 4, "n_labels": n_labels, "seed": 1}},
                                   data={"dataset": "timbres", "split": "train", "n_notes": 32, "seed": 0})
     x = training.training_data(config)
-    assert x.shape == (32, 32, 128)
-    gan = training.train(config, x, tmp_path / "run", progress=False, verbose=False)
+    labels = training.training_labels(config)
+    assert x.shape == (32, 32, 128) and labels.shape == (32, n_labels)
+    with pytest.raises(ValueError, match="labels"):
+        training.train(config, x, tmp_path / "refused", progress=False, verbose=False)
+    gan = training.train(config, x, tmp_path / "run", progress=False, verbose=False, labels=labels)
     row = gan.history_rows[-1]
     assert np.isfinite(row["d_loss"]) and np.isfinite(row["fd_mfcc"]) and row["patch_std"] > 0
     assert {"run.json", "checkpoint.npz", "log.csv", "generator.keras", "samples"} <= {p.name for p in (tmp_path / "run").iterdir()}
@@ -222,6 +303,7 @@ def test_timbre_task_trains_through_the_one_training_path_and_generates(tmp_path
     assert cli.main(["generate", "--checkpoint", str(tmp_path / "run"), "--n", "2", "--out", str(out)]) == 0
     index = json.loads((out / "index.json").read_text())
     assert [s["wav"] for s in index["samples"]] == ["000.wav", "001.wav"] and (out / "001.png").exists()
+    assert all(s["family"] in data.TIMBRE_FAMILIES and 48 <= s["asked_pitch_midi"] <= 72 for s in index["samples"])
     with pytest.raises(ValueError, match="task"):
         training.make_config("quick", task="images")
 

@@ -53,6 +53,8 @@ __all__ = [
     "timbre_log_mel",
     "timbre_mfcc",
     "timbre_features",
+    "TIMBRE_N_LABELS",
+    "timbre_labels",
     "encode_patches",
     "decode_patches",
     "load_timbres",
@@ -81,6 +83,8 @@ TIMBRE_FEATURES = {
     "db_ceil": 35.0,
 }
 TIMBRE_SPLITS = ("train", "test")
+#: Width of a conditioning vector (:func:`timbre_labels`): one-hot family (4) then one-hot pitch (25).
+TIMBRE_N_LABELS = len(TIMBRE_FAMILIES) + TIMBRE_PITCH_RANGE[1] - TIMBRE_PITCH_RANGE[0] + 1
 #: Notes per split: (full mode, quick mode).
 _SPLIT_SIZES = {"train": (4000, 800), "test": (1000, 400)}
 _FORMAT_VERSION = "1"  # bump when the synthesis or the features change
@@ -90,6 +94,58 @@ _MAX_NOTES = 200_000
 
 
 # --------------------------------------------------------------------------- synthesis
+
+
+def timbre_labels(family, pitch) -> np.ndarray:
+    """Conditioning vectors of a conditional timbre GAN: one-hot family, then one-hot MIDI pitch.
+
+    Chapter: 11_audio_gan_on_features
+
+    Parameters
+    ----------
+    family : array_like of int or str [shape=(n,)]
+        Indices into :data:`TIMBRE_FAMILIES`, or their names.
+    pitch : array_like of int [shape=(n,)]
+        MIDI pitches in :data:`TIMBRE_PITCH_RANGE` (48..72).
+
+    Returns
+    -------
+    np.ndarray [shape=(n, TIMBRE_N_LABELS), dtype=float32]
+        Column ``family``, and column ``4 + pitch - 48``, are 1; the rest 0.
+
+    Raises
+    ------
+    ValueError
+        If a family or pitch is out of range, or the two lengths differ.
+
+    Examples
+    --------
+    >>> y = timbre_labels(["fm", "additive"], [60, 48])
+    >>> y.shape, [np.flatnonzero(row).tolist() for row in y]
+    ((2, 29), [[2, 16], [0, 4]])
+    """
+    family = np.atleast_1d(np.asarray(family))
+    if family.dtype.kind in "US":
+        unknown = sorted(set(family.tolist()) - set(TIMBRE_FAMILIES))
+        if unknown:
+            raise ValueError(f"family must name one of {TIMBRE_FAMILIES}, got {unknown}")
+        family = np.array([TIMBRE_FAMILIES.index(f) for f in family.tolist()])
+    elif family.dtype.kind == "O":
+        family = np.array([TIMBRE_FAMILIES.index(f) if isinstance(f, str) and f in TIMBRE_FAMILIES else f
+                           for f in family.tolist()])
+    pitch = np.atleast_1d(np.asarray(pitch))
+    if family.ndim != 1 or pitch.ndim != 1 or len(family) != len(pitch):
+        raise ValueError(f"family {family.shape} and pitch {pitch.shape} must be two 1-D arrays of one length")
+    low, high = TIMBRE_PITCH_RANGE
+    for name, values, lo, hi in (("family", family, 0, len(TIMBRE_FAMILIES) - 1), ("pitch", pitch, low, high)):
+        if values.dtype.kind not in "iuf" or not np.all(np.isfinite(values)) or np.any(values != np.round(values)) \
+                or np.any((values < lo) | (values > hi)):
+            raise ValueError(f"{name} must hold whole numbers in [{lo}, {hi}]")
+    labels = np.zeros((len(family), TIMBRE_N_LABELS), dtype=np.float32)
+    rows = np.arange(len(family))
+    labels[rows, family.astype(int)] = 1.0
+    labels[rows, len(TIMBRE_FAMILIES) + pitch.astype(int) - low] = 1.0
+    return labels
 
 
 def _envelope(n, sr, attack, decay):
@@ -357,6 +413,10 @@ class Timbres:
     def patches(self) -> np.ndarray:
         """The GAN's training patches, :func:`encode_patches` of :attr:`log_mel`: ``(n, 32, 128)`` in [-1, 1]."""
         return encode_patches(self.log_mel)
+
+    def labels(self) -> np.ndarray:
+        """The conditioning vectors of a conditional GAN, :func:`timbre_labels` of family and pitch: ``(n, 29)``."""
+        return timbre_labels(self.family, self.pitch)
 
     def family_names(self) -> np.ndarray:
         """The family of every note as a string."""

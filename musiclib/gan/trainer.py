@@ -253,9 +253,15 @@ class GAN(keras.Model):
     ----------
     generator : keras.Model
         Maps ``(batch, latent_dim)`` noise to samples shaped like the data.
+        A **conditional** GAN's generator takes two inputs, ``[z, labels]``
+        (e.g. :func:`musiclib.gan.timbre.build_timbre_generator` with
+        ``n_labels``); then ``fit(x, labels)``, ``generate(..., labels=)`` and
+        ``discriminate(..., labels=)`` need one label row per sample.
     discriminator : keras.Model
         Maps a batch of samples to one logit each (no sigmoid), e.g. from
-        :func:`musiclib.gan.models.build_mlp_discriminator`.
+        :func:`musiclib.gan.models.build_mlp_discriminator`; for a conditional
+        GAN ``[x, labels]`` to one logit each, with labels as wide as the
+        generator's.
     latent_dim : int or None, keyword-only
         Size of the noise vector; read from the generator's input when None
         (and, when given, it must match that input).
@@ -269,6 +275,8 @@ class GAN(keras.Model):
     ----------
     generator, discriminator : keras.Model
     latent_dim : int
+    n_labels : int
+        Width of the labels of a conditional GAN; 0 when unconditional.
     seed_generator : keras.random.SeedGenerator
     loss_kind, gp_weight, d_steps
         Set by :meth:`compile`.
@@ -296,6 +304,11 @@ class GAN(keras.Model):
     2. Draw a fresh z, compute ``generator_loss(D(G(z)))`` under a second tape
        and update G only (D's weights receive no update from this step).
 
+    A conditional GAN does the same with ``G([z, y])`` and ``D([x, y])``, the
+    fakes asked for the real batch's labels ``y`` (so both halves of D's batch
+    share one mix of labels) and the gradient penalty's mixed samples judged
+    against those labels too.
+
     The loss metrics ``d_loss`` (adversarial part only), ``g_loss``, with a
     penalty ``gp``, and ``loss`` (their sum, which ``keras.callbacks.TerminateOnNaN``
     watches) are ``keras.metrics.Mean`` trackers, averaged over the epoch and
@@ -318,8 +331,19 @@ class GAN(keras.Model):
         for name, net in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(net, keras.Model):
                 raise ValueError(f"{name}={type(net).__name__} must be a keras.Model")
+        # A conditional GAN's networks take two inputs: G([z, labels]) and D([x, labels]).
+        g_inputs = getattr(generator, "inputs", None) or []
+        d_inputs = getattr(discriminator, "inputs", None) or []
+        self.n_labels = int(g_inputs[1].shape[-1]) if len(g_inputs) == 2 else 0
+        d_labels = int(d_inputs[1].shape[-1]) if len(d_inputs) == 2 else 0
+        if len(g_inputs) > 2 or len(d_inputs) > 2 or self.n_labels != d_labels:
+            raise ValueError(
+                f"generator and discriminator must both be unconditional (one input) or both conditional on labels of "
+                f"one width (two inputs: [z, labels], [x, labels]); got {len(g_inputs)} and {len(d_inputs)} input(s), "
+                f"label widths {self.n_labels} and {d_labels}"
+            )
         try:
-            input_dim = generator.input_shape[-1]
+            input_dim = g_inputs[0].shape[-1] if g_inputs else generator.input_shape[-1]
         except (AttributeError, ValueError, TypeError):
             input_dim = None
         if latent_dim is None:
@@ -407,12 +431,14 @@ class GAN(keras.Model):
         if self.d_optimizer is None:
             raise ValueError("GAN.compile(d_optimizer, g_optimizer, ...) must be called before fit")
         real, labels, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
-        if labels is not None or sample_weight is not None:
+        if sample_weight is not None or (labels is not None and not self.n_labels):
             # Dropping them silently would train an unconditional model on data meant to condition it.
             raise ValueError(
                 "GAN.fit got labels (or sample weights) with the data: this GAN is unconditional and would ignore "
-                "them; pass the samples alone, fit(x), or use a conditional GAN"
+                "them; pass the samples alone, fit(x), or build conditional networks (two inputs)"
             )
+        if self.n_labels and labels is None:
+            raise ValueError("this GAN is conditional: fit(x, labels) needs one label row per sample")
         real = tf.cast(real, self.discriminator.compute_dtype)
         batch_size = tf.shape(real)[0]
         d_vars = self.discriminator.trainable_weights
@@ -421,25 +447,36 @@ class GAN(keras.Model):
         # replicas' gradients, so each replica's mean loss is divided by their number (1 without a strategy).
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
 
+        if self.n_labels:
+            # The fakes are asked for the real batch's labels, so both halves of D's batch carry the same ones.
+            labels = tf.cast(labels, self.discriminator.compute_dtype)
+            both_labels = tf.concat([labels, labels], axis=0)
+            generate = lambda z: self.generator([z, labels], training=True)  # noqa: E731
+            discriminate = lambda x, pair=labels, training=True: self.discriminator([x, pair], training=training)  # noqa: E731
+        else:
+            both_labels = None
+            generate = lambda z: self.generator(z, training=True)  # noqa: E731
+            discriminate = lambda x, pair=None, training=True: self.discriminator(x, training=training)  # noqa: E731
+
         for _ in range(self.d_steps):
             # G(z) outside the tape: this update must not reach G's weights.
-            fake = self.generator(self._noise(batch_size), training=True)
+            fake = generate(self._noise(batch_size))
             with tf.GradientTape() as d_tape:
                 # One discriminator pass over real and fake together (every layer of our discriminators is
                 # per-sample, so this equals two passes, at about half the per-call overhead).
-                logits = self.discriminator(tf.concat([real, tf.cast(fake, real.dtype)], axis=0), training=True)
+                logits = discriminate(tf.concat([real, tf.cast(fake, real.dtype)], axis=0), both_labels)
                 real_logits, fake_logits = logits[:batch_size], logits[batch_size:]
                 d_loss = discriminator_loss(real_logits, fake_logits, kind=self.loss_kind)
                 d_total = d_loss
                 if self.gp_weight > 0:
-                    gp = gradient_penalty(self.discriminator, real, fake, weight=self.gp_weight, seed=self.seed_generator)
+                    gp = gradient_penalty(discriminate, real, fake, weight=self.gp_weight, seed=self.seed_generator)
                     d_total = d_loss + gp
                 d_scaled = d_total / replicas
             d_grads = d_tape.gradient(d_scaled, d_vars)
             self.d_optimizer.apply_gradients(zip(d_grads, d_vars))
 
         with tf.GradientTape() as g_tape:
-            fake_logits = self.discriminator(self.generator(self._noise(batch_size), training=True), training=True)
+            fake_logits = discriminate(generate(self._noise(batch_size)))
             g_loss = generator_loss(fake_logits, kind=self.loss_kind)
             g_scaled = g_loss / replicas
         g_grads = g_tape.gradient(g_scaled, g_vars)
@@ -452,16 +489,34 @@ class GAN(keras.Model):
             self.gp_tracker.update_state(gp)
         return {m.name: m.result() for m in self._trackers}
 
-    def _infer(self, which, x):
+    def _infer(self, which, x, labels=None):
         # A compiled inference call: eager Keras calls cost milliseconds per
         # layer, which dominates when callbacks sample after every epoch.
         fns = self.__dict__.setdefault("_infer_fns", {})
         if which not in fns:
             net = getattr(self, which)
-            fns[which] = tf.function(lambda t: net(t, training=False), reduce_retracing=True)
+            if self.n_labels:
+                fns[which] = tf.function(lambda t, y: net([t, y], training=False), reduce_retracing=True)
+            else:
+                fns[which] = tf.function(lambda t: net(t, training=False), reduce_retracing=True)
+        if self.n_labels:
+            return fns[which](tf.convert_to_tensor(x), tf.convert_to_tensor(labels))
         return fns[which](tf.convert_to_tensor(x))
 
-    def generate(self, n=None, *, latent=None, seed=0, batch_size=4096) -> np.ndarray:
+    def _check_labels(self, labels, n):
+        """The labels of ``n`` samples as float32 for a conditional GAN; None for an unconditional one."""
+        if not self.n_labels:
+            if labels is not None:
+                raise ValueError("labels given, but this GAN is unconditional")
+            return None
+        if labels is None:
+            raise ValueError(f"labels=None: this GAN is conditional; pass labels of shape ({n}, {self.n_labels})")
+        labels = _check_real_array("labels", labels, min_ndim=2).astype(np.float32)
+        if labels.shape != (n, self.n_labels):
+            raise ValueError(f"labels must have shape ({n}, {self.n_labels}), got {labels.shape}")
+        return labels
+
+    def generate(self, n=None, *, latent=None, seed=0, batch_size=4096, labels=None) -> np.ndarray:
         """Generate samples as a NumPy array (inference mode).
 
         Parameters
@@ -479,6 +534,8 @@ class GAN(keras.Model):
             Seed of the latent draw when ``latent`` is None, in [0, 2**32 - 1].
         batch_size : int, keyword-only
             Samples per generator call (bounds memory).
+        labels : np.ndarray [shape=(n, n_labels)] or None, keyword-only
+            What a conditional GAN is asked for, one row per sample (required then; refused by an unconditional one).
 
         Returns
         -------
@@ -504,7 +561,10 @@ class GAN(keras.Model):
         if len(latent):  # (empty: the check below says so)
             _check_count("latent", len(latent), per_sample, "latent or output values")
         latent = _check_real_array("latent", latent, min_ndim=2).astype(np.float32)
-        parts = [keras.ops.convert_to_numpy(self._infer("generator", latent[i : i + batch_size])) for i in range(0, len(latent), batch_size)]
+        labels = self._check_labels(labels, len(latent))
+        parts = [keras.ops.convert_to_numpy(self._infer("generator", latent[i : i + batch_size],
+                                                        None if labels is None else labels[i : i + batch_size]))
+                 for i in range(0, len(latent), batch_size)]
         return np.concatenate(parts).astype(np.float32)
 
     def _values_per_sample(self) -> int:
@@ -517,7 +577,7 @@ class GAN(keras.Model):
             return 1
         return max(1, math.prod(shape[1:]))
 
-    def discriminate(self, x, *, batch_size=4096) -> np.ndarray:
+    def discriminate(self, x, *, batch_size=4096, labels=None) -> np.ndarray:
         """Return the discriminator's logits on samples ``x`` as a flat NumPy array.
 
         Parameters
@@ -527,6 +587,8 @@ class GAN(keras.Model):
             map D over).
         batch_size : int, keyword-only
             Samples per discriminator call.
+        labels : np.ndarray [shape=(n, n_labels)] or None, keyword-only
+            The labels each sample is judged against (a conditional GAN only).
 
         Returns
         -------
@@ -542,14 +604,18 @@ class GAN(keras.Model):
         """
         x = _check_real_array("x", x)
         try:
-            expected = tuple(self.discriminator.input_shape[1:])
+            shape = self.discriminator.input_shape
+            expected = tuple((shape[0] if self.n_labels else shape)[1:])
         except (AttributeError, ValueError, TypeError):
             expected = None
         if expected is not None and all(isinstance(d, int) for d in expected) and tuple(x.shape[1:]) != expected:
             raise ValueError(f"x must have shape (n, {', '.join(map(str, expected))}) like the discriminator's input, got {x.shape}")
         x = x.astype(np.float32)
         batch_size = check_positive_int("batch_size", batch_size)
-        parts = [keras.ops.convert_to_numpy(self._infer("discriminator", x[i : i + batch_size])) for i in range(0, len(x), batch_size)]
+        labels = self._check_labels(labels, len(x))
+        parts = [keras.ops.convert_to_numpy(self._infer("discriminator", x[i : i + batch_size],
+                                                        None if labels is None else labels[i : i + batch_size]))
+                 for i in range(0, len(x), batch_size)]
         return np.concatenate(parts).reshape(len(x)).astype(np.float32)
 
     # ---- checkpoint / resume ---------------------------------------------------------

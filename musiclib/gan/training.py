@@ -45,6 +45,7 @@ import tensorflow as tf
 
 from .. import __version__
 from .._validation import check_choice, check_finite_array, check_in_range, check_positive_int
+from ..data.timbres import TIMBRE_N_LABELS
 from . import models as _models
 from . import timbre as _timbre
 from .trainer import GAN, CheckpointError, NaNGuard, _check_seed, sample_latent
@@ -62,6 +63,7 @@ __all__ = [
     "get_strategy",
     "chorale_training_data",
     "training_data",
+    "training_labels",
     "MusicMonitor",
     "train",
     "load_run",
@@ -95,11 +97,11 @@ CONFIG_PRESETS = {
 }
 
 #: Sizes of the timbre GAN (chapter 11): "full" trained the shipped model in data/pretrained/timbre_gan, "quick" a CI run.
-#: Eight epochs: longer runs of this recipe drifted away from the data and lost diversity (measured with the monitor;
+#: The epochs stop early: longer runs drifted away from the data (the monitor's Fréchet distance rose again; measured,
 #: data/pretrained/timbre_gan/README.md has the runs).
 TIMBRE_PRESETS = {
-    "full": {"epochs": 8, "batch_size": 64, "n_notes": 4000, "g_width": 160, "d_width": 128},
-    "quick": {"epochs": 2, "batch_size": 32, "n_notes": 800, "g_width": 64, "d_width": 32},
+    "full": {"epochs": 16, "batch_size": 64, "n_notes": 4000, "g_width": 256, "d_width": 128, "rank": 8},
+    "quick": {"epochs": 2, "batch_size": 32, "n_notes": 800, "g_width": 64, "d_width": 32, "rank": 8},
 }
 
 #: What a config trains on: the chorales' four-voice rolls (chapter 09) or the timbres' log-mel patches (chapter 11).
@@ -188,8 +190,11 @@ def make_config(preset="full", *, task="chorales", loss="wgan-gp", epochs=None, 
 def _timbre_config(preset, loss, epochs, seed, overrides) -> dict:
     sizes = TIMBRE_PRESETS[preset]
     config = {
-        "generator": {"builder": "timbre_generator", "kwargs": {"width": sizes["g_width"], "norm": "layer", "seed": seed}},
-        "discriminator": {"builder": "timbre_discriminator", "kwargs": {"width": sizes["d_width"], "norm": "layer", "seed": seed + 1}},
+        # Conditional on family and pitch (data.timbre_labels, 29 values): training_labels gives them.
+        "generator": {"builder": "timbre_generator", "kwargs": {"width": sizes["g_width"], "rank": sizes["rank"],
+                                                                "n_labels": TIMBRE_N_LABELS, "norm": "layer", "seed": seed}},
+        "discriminator": {"builder": "timbre_discriminator", "kwargs": {"width": sizes["d_width"], "n_labels": TIMBRE_N_LABELS,
+                                                                        "norm": "layer", "seed": seed + 1}},
         "latent_dim": 64,
         "loss": loss,
         **LOSS_PRESETS[loss],
@@ -416,7 +421,32 @@ def _epoch_order(n, seed, epoch):
     return np.random.default_rng([seed, epoch, 0x5EED]).permutation(n)
 
 
-def train(config, x, out_dir, *, resume=False, strategy=None, callbacks=(), progress=True, monitor=True, verbose=True):
+def training_labels(config, *, progress=False):
+    """The labels a conditional config trains with (one row per sample of :func:`training_data`), or None.
+
+    A config is conditional when its generator's kwargs give ``n_labels`` > 0; so far only the timbre GAN is:
+    its labels are :meth:`musiclib.data.Timbres.labels` (family and pitch one-hot) of the same notes.
+
+    Chapter: 11_audio_gan_on_features
+
+    Examples
+    --------
+    >>> training_labels(make_config("quick")) is None
+    True
+    """
+    config = _check_config(config)
+    if not config["generator"]["kwargs"].get("n_labels"):
+        return None
+    spec = dict(config["data"])
+    if spec.pop("dataset", None) != "timbres":
+        raise ValueError(f"a conditional config needs the 'timbres' dataset, got {config['data']!r}")
+    from ..data import load_timbres
+
+    return load_timbres(spec.pop("split", "train"), progress=progress, **spec).labels()
+
+
+def train(config, x, out_dir, *, resume=False, strategy=None, callbacks=(), progress=True, monitor=True, verbose=True,
+          labels=None):
     """Train the GAN of ``config`` on ``x``, writing checkpoints, a CSV log, sample pictures and the generator.
 
     Chapter: 09_training_a_music_gan
@@ -441,6 +471,8 @@ def train(config, x, out_dir, *, resume=False, strategy=None, callbacks=(), prog
         Add a :class:`MusicMonitor` (four-voice data) or a :class:`musiclib.gan.timbre.TimbreMonitor` (timbre data).
     verbose : bool
         Print what is trained and where checkpoints go.
+    labels : np.ndarray [shape=(n, n_labels)] or None
+        One label row per sample, for a conditional config (:func:`training_labels`); None otherwise.
 
     Returns
     -------
@@ -467,7 +499,15 @@ def train(config, x, out_dir, *, resume=False, strategy=None, callbacks=(), prog
     has_checkpoint = _check_run_folder(out_dir, resume)
     strategy = get_strategy(strategy)
     gan = build_gan(config, strategy=strategy)
-    expected = tuple(gan.discriminator.input_shape[1:])
+    if gan.n_labels:
+        if labels is None:
+            raise ValueError("this config is conditional: pass labels=training_labels(config), one row per sample")
+        labels = check_finite_array("labels", labels, min_ndim=2).astype(np.float32)
+        if labels.shape != (len(x), gan.n_labels):
+            raise ValueError(f"labels must have shape ({len(x)}, {gan.n_labels}), got {labels.shape}")
+    elif labels is not None:
+        raise ValueError("labels given, but this config's GAN is unconditional")
+    expected = tuple((gan.discriminator.input_shape[0] if gan.n_labels else gan.discriminator.input_shape)[1:])
     if tuple(x.shape[1:]) != expected:
         raise ValueError(f"x has samples of shape {x.shape[1:]}, the discriminator expects {expected}")
     global_batch = config["batch_size"] * strategy.num_replicas_in_sync
@@ -503,9 +543,13 @@ def train(config, x, out_dir, *, resume=False, strategy=None, callbacks=(), prog
     if monitor and x.ndim == 4 and x.shape[-1] == 4:
         monitor_cb = MusicMonitor(sample_latent(64, config["latent_dim"], seed=config["seed"] + 1), out_dir=out_dir / "samples", every=max(1, config["epochs"] // 10))
     elif monitor and config["data"].get("dataset") == "timbres":
-        reference = x[np.random.default_rng(config["seed"]).permutation(len(x))[:1000]]
+        pick = np.random.default_rng(config["seed"]).permutation(len(x))
+        reference = x[pick[:1000]]
+        # A conditional generator is asked for the labels of (other) training notes, so both sets share a mix.
+        monitor_labels = None if labels is None else labels[pick[-256:]] if len(x) >= 256 else labels[pick[np.arange(256) % len(x)]]
         monitor_cb = _timbre.TimbreMonitor(sample_latent(256, config["latent_dim"], seed=config["seed"] + 1), reference,
-                                           out_dir=out_dir / "samples", every=max(1, config["epochs"] // 10))
+                                           out_dir=out_dir / "samples", every=max(1, config["epochs"] // 10),
+                                           labels=monitor_labels)
     saver = _StepCheckpoint(gan, checkpoint, config, steps_per_epoch)
     bar = _ProgressBar(total_steps, done_steps) if progress else None
     gan.history_rows = []
@@ -514,10 +558,11 @@ def train(config, x, out_dir, *, resume=False, strategy=None, callbacks=(), prog
             order = _epoch_order(len(x), config["seed"], epoch)[: steps_per_epoch * global_batch]
             first = start_step if epoch == start_epoch else 0
             epoch_x = x[order[first * global_batch :]]
+            epoch_y = None if labels is None else labels[order[first * global_batch :]]
             saver.begin_epoch(epoch, first)
             started = time.perf_counter()
             cbs = [NaNGuard(), *callbacks, saver] + ([monitor_cb] if monitor_cb else []) + ([bar] if bar else [])
-            history = gan.fit(epoch_x, batch_size=global_batch, epochs=epoch + 1, initial_epoch=epoch, shuffle=False, verbose=0, callbacks=cbs)
+            history = gan.fit(epoch_x, epoch_y, batch_size=global_batch, epochs=epoch + 1, initial_epoch=epoch, shuffle=False, verbose=0, callbacks=cbs)
             row = {"epoch": epoch + 1, "step": (epoch + 1) * steps_per_epoch, "seconds": round(time.perf_counter() - started, 3)}
             row.update({k: float(v[-1]) for k, v in history.history.items()})
             saver.save(epoch + 1, 0)
