@@ -245,7 +245,7 @@ def generate_patches(generator, n, *, seed=0, latent=None, labels=None) -> np.nd
     >>> generate_patches(g, 2, labels=timbre_labels(["fm", "noise"], [60, 72])).shape
     (2, 32, 128)
     """
-    from .trainer import sample_latent
+    from .trainer import check_labels, sample_latent
 
     conditional = len(generator.inputs) == 2
     latent_dim = generator.inputs[0].shape[-1]
@@ -253,15 +253,8 @@ def generate_patches(generator, n, *, seed=0, latent=None, labels=None) -> np.nd
         n = check_positive_int("n", n, maximum=100_000)
         latent = sample_latent(n, latent_dim, seed=seed)
     latent = check_finite_array("latent", latent, min_ndim=2).astype(np.float32)
-    if conditional:
-        if labels is None:
-            raise ValueError("labels=None: this generator is conditional; pass one label row per patch "
-                             "(musiclib.data.timbre_labels(family, pitch))")
-        labels = check_finite_array("labels", labels, min_ndim=2).astype(np.float32)
-        if labels.shape != (len(latent), generator.inputs[1].shape[-1]):
-            raise ValueError(f"labels must have shape ({len(latent)}, {generator.inputs[1].shape[-1]}), got {labels.shape}")
-    elif labels is not None:
-        raise ValueError("labels given, but this generator is unconditional (one input)")
+    labels = check_labels(labels, len(latent), generator.inputs[1].shape[-1] if conditional else 0,
+                          what="this generator", hint="one row per patch (musiclib.data.timbre_labels(family, pitch))")
 
     def call(i):
         batch = [latent[i : i + 512], labels[i : i + 512]] if conditional else latent[i : i + 512]

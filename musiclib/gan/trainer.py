@@ -130,6 +130,26 @@ def _check_real_array(name, value, **kwargs) -> np.ndarray:
     return check_finite_array(name, arr, **kwargs)
 
 
+def check_labels(labels, n, n_labels, *, what="this GAN", hint=None):
+    """Validate the labels of ``n`` samples for a network conditioned on ``n_labels`` values (0: unconditional).
+
+    Returns them as float32 ``(n, n_labels)``, or None when ``n_labels`` is 0. Raises ``ValueError`` when labels are
+    missing for a conditional network, given to an unconditional one, not real and finite, or of another shape;
+    ``what`` names the network in the message and ``hint`` says where labels come from.
+    """
+    if not n_labels:
+        if labels is not None:
+            raise ValueError(f"labels given, but {what} is unconditional")
+        return None
+    if labels is None:
+        raise ValueError(f"labels=None: {what} is conditional; pass labels of shape ({n}, {n_labels})"
+                         + (f", {hint}" if hint else ""))
+    labels = _check_real_array("labels", labels, min_ndim=2).astype(np.float32)
+    if labels.shape != (n, n_labels):
+        raise ValueError(f"labels must have shape ({n}, {n_labels}), got {labels.shape}")
+    return labels
+
+
 def _check_count(name, n, values_per_sample, what) -> int:
     """Return ``n`` if ``n`` samples of ``values_per_sample`` values fit in :data:`MAX_ARRAY_VALUES`."""
     n = check_positive_int(name, n)
@@ -505,16 +525,7 @@ class GAN(keras.Model):
 
     def _check_labels(self, labels, n):
         """The labels of ``n`` samples as float32 for a conditional GAN; None for an unconditional one."""
-        if not self.n_labels:
-            if labels is not None:
-                raise ValueError("labels given, but this GAN is unconditional")
-            return None
-        if labels is None:
-            raise ValueError(f"labels=None: this GAN is conditional; pass labels of shape ({n}, {self.n_labels})")
-        labels = _check_real_array("labels", labels, min_ndim=2).astype(np.float32)
-        if labels.shape != (n, self.n_labels):
-            raise ValueError(f"labels must have shape ({n}, {self.n_labels}), got {labels.shape}")
-        return labels
+        return check_labels(labels, n, self.n_labels, what="this GAN")
 
     def generate(self, n=None, *, latent=None, seed=0, batch_size=4096, labels=None) -> np.ndarray:
         """Generate samples as a NumPy array (inference mode).

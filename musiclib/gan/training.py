@@ -48,7 +48,7 @@ from .._validation import check_choice, check_finite_array, check_in_range, chec
 from ..data.timbres import TIMBRE_N_LABELS
 from . import models as _models
 from . import timbre as _timbre
-from .trainer import GAN, CheckpointError, NaNGuard, _check_seed, sample_latent
+from .trainer import GAN, CheckpointError, NaNGuard, _check_seed, check_labels, sample_latent
 
 __all__ = [
     "BUILDERS",
@@ -499,14 +499,7 @@ def train(config, x, out_dir, *, resume=False, strategy=None, callbacks=(), prog
     has_checkpoint = _check_run_folder(out_dir, resume)
     strategy = get_strategy(strategy)
     gan = build_gan(config, strategy=strategy)
-    if gan.n_labels:
-        if labels is None:
-            raise ValueError("this config is conditional: pass labels=training_labels(config), one row per sample")
-        labels = check_finite_array("labels", labels, min_ndim=2).astype(np.float32)
-        if labels.shape != (len(x), gan.n_labels):
-            raise ValueError(f"labels must have shape ({len(x)}, {gan.n_labels}), got {labels.shape}")
-    elif labels is not None:
-        raise ValueError("labels given, but this config's GAN is unconditional")
+    labels = check_labels(labels, len(x), gan.n_labels, what="this config's GAN", hint="from training_labels(config)")
     expected = tuple((gan.discriminator.input_shape[0] if gan.n_labels else gan.discriminator.input_shape)[1:])
     if tuple(x.shape[1:]) != expected:
         raise ValueError(f"x has samples of shape {x.shape[1:]}, the discriminator expects {expected}")
