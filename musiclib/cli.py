@@ -9,7 +9,7 @@ Examples::
     python -m musiclib generate --checkpoint data/pretrained/chorale_gan --n 4 --out generated/
     python -m musiclib evaluate --checkpoint data/pretrained/chorale_gan --json scorecard.json   # chapter 10
     python -m musiclib harmonize --checkpoint data/pretrained/chorale_gan --melody "E4 D4 C4 D4 E4 E4 E4:2 D4 D4 D4:2 E4 G4 G4:2" --out harmony/   # chapter 12
-    python -m musiclib train --task timbre --config full --out runs/timbre_gan       # chapter 11, about 5 min
+    python -m musiclib train --task timbre --config full --out runs/timbre_gan       # chapter 11, about 4 min
     python -m musiclib generate --checkpoint data/pretrained/timbre_gan --n 4 --out timbres/
 """
 
@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--task", choices=TASKS, default="chorales",
                        help="what to train: 'chorales' (four-voice piano rolls, chapter 09) or 'timbre' (log-mel patches "
-                       "of synthesised instrument notes, chapter 11; full: about 5 min on 2 cores)")
+                       "of synthesised instrument notes, chapter 11; full: about 4 min on 2 cores)")
     train.add_argument("--config", choices=sorted(CONFIG_PRESETS), default="full",
                        help="model and data sizes: 'full' (the shipped model; 15-30 min on 2 cores) or 'quick' (a minute)")
     train.add_argument("--loss", choices=sorted(LOSS_PRESETS), default="wgan-gp",

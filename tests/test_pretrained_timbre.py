@@ -16,7 +16,7 @@ PRETRAINED = config.DATA_DIR / "pretrained" / "timbre_gan"
 
 def test_shipped_files_and_provenance():
     names = {p.name for p in PRETRAINED.iterdir()}
-    assert {"generator.keras", "run.json", "log.csv", "provenance.json", "README.md", "first_design"} <= names
+    assert {"generator.keras", "run.json", "log.csv", "provenance.json", "README.md", "first_design", "random_start"} <= names
     total = sum(p.stat().st_size for p in PRETRAINED.rglob("*") if p.is_file())
     assert total < 8 * 2**20, f"{total / 2**20:.1f} MB: ship compact models"
     provenance = json.loads((PRETRAINED / "provenance.json").read_text())
@@ -43,12 +43,26 @@ def test_shipped_generator_is_conditional_and_plays_the_asked_pitch():
     np.testing.assert_array_equal(patches, timbre.generate_patches(generator, 24, seed=0, labels=labels))
     assert patches.shape == (24, 32, 128) and -1 <= patches.min() and patches.max() <= 1
     measured = timbre.measure_pitch(timbre.patches_to_audio(patches, n_iter=32))
-    # Chapter 11 measures about three in four within half a semitone on 120 notes; half is a loose floor for 24.
-    assert np.mean(np.abs(measured - pitch) < 0.5) >= 0.5
+    # Chapter 11 measures 83 % within half a semitone on 120 notes; two in three is a loose floor for 24.
+    assert np.mean(np.abs(measured - pitch) < 0.5) >= 2 / 3
     # Asking for another pitch moves the measured pitch: the label is used, not ignored.
     up = timbre.generate_patches(loaded, 24, seed=0, labels=data.timbre_labels(family, np.minimum(pitch + 7, 72)))
     shifted = timbre.measure_pitch(timbre.patches_to_audio(up, n_iter=32))
     assert np.nanmedian(shifted - measured) > 3
+
+
+def test_random_start_is_the_same_network_and_config_but_its_start():
+    shipped = json.loads((PRETRAINED / "run.json").read_text())["config"]
+    earlier = json.loads((PRETRAINED / "random_start" / "run.json").read_text())["config"]
+    assert shipped["generator"].pop("init") == "label_spectra" and "init" not in earlier["generator"]
+    assert {k: v for k, v in shipped.items() if k != "epochs"} == {k: v for k, v in earlier.items() if k != "epochs"}
+    generator, _ = training.load_run(PRETRAINED / "random_start")
+    assert generator.count_params() == keras.saving.load_model(PRETRAINED / "generator.keras", compile=False).count_params()
+    # The shipped log is the longer run's start, bit for bit but the wall time (the runs are seeded).
+    with open(PRETRAINED / "log.csv", newline="") as f, open(PRETRAINED / "longer_run_log.csv", newline="") as g:
+        log, longer = list(csv.DictReader(f)), list(csv.DictReader(g))
+    assert len(longer) > len(log)
+    assert all({k: v for k, v in a.items() if k != "seconds"} == {k: v for k, v in b.items() if k != "seconds"} for a, b in zip(log, longer))
 
 
 def test_first_design_still_loads_and_is_unconditional():

@@ -275,6 +275,94 @@ def test_conditional_gan_needs_labels_and_learns_to_follow_them():
         GAN(unconditional, d)
 
 
+def test_label_spectra_are_class_means_and_least_squares():
+    from musiclib.gan.timbre import label_spectra
+
+    rng = np.random.default_rng(0)
+    patches = rng.uniform(-1, 1, size=(60, 4, 5)).astype(np.float32)
+    patches[:, :, 0] = -1.0  # a silent band: clipped before arctanh
+    # One one-hot group: each row is the mean of its notes' frame-averaged arctanh (computed here note by note).
+    group = rng.integers(0, 3, size=60)
+    table = label_spectra(patches, np.eye(3)[group], clip=0.9)
+    for k in range(3):
+        expected = np.mean([np.arctanh(np.clip(p, -0.9, 0.9)).mean(axis=0) for p in patches[group == k]], axis=0)
+        np.testing.assert_allclose(table[k], expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(table[:, 0], np.arctanh(-0.9), rtol=1e-6)
+    # Two one-hot groups (collinear columns): the fit's residual is orthogonal to every label column (normal equations).
+    family, pitch = rng.integers(0, 4, size=60), rng.integers(0, 25, size=60)
+    labels = data.timbre_labels(family, pitch + 48)
+    table = label_spectra(patches, labels)
+    target = np.arctanh(np.clip(patches.astype(np.float64), -0.95, 0.95)).mean(axis=1)
+    residual = labels @ table - target
+    assert table.shape == (29, 5) and table.dtype == np.float32
+    np.testing.assert_allclose(labels.T @ residual, 0, atol=1e-4 * np.abs(labels.T @ target).max())
+    # ... and it beats the best constant spectrum (the fit is not trivial).
+    assert np.mean(residual ** 2) < np.mean((target - target.mean(axis=0)) ** 2)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"patches": np.zeros((4, 5))}, "patches"),
+        ({"labels": np.eye(3)}, "labels"),
+        ({"labels": np.eye(4)[:, :, None]}, "labels"),
+        ({"clip": 1.0}, "clip"),
+        ({"clip": 0.0}, "clip"),
+        ({"patches": np.full((4, 2, 5), np.nan)}, "patches"),
+    ],
+)
+def test_label_spectra_rejects_bad_input(kwargs, name):
+    from musiclib.gan.timbre import label_spectra
+
+    args = {"patches": np.zeros((4, 2, 5)), "labels": np.eye(4), **kwargs}
+    with pytest.raises(ValueError, match=name):
+        label_spectra(**args)
+
+
+def test_start_at_label_spectra_sets_only_the_label_rows():
+    from musiclib.gan.timbre import build_timbre_discriminator, build_timbre_generator, label_spectra, start_at_label_spectra
+
+    rng = np.random.default_rng(1)
+    patches = rng.uniform(-1, 1, size=(40, 32, 128)).astype(np.float32)
+    labels = data.timbre_labels(rng.integers(0, 4, size=40), rng.integers(48, 73, size=40))
+    g = build_timbre_generator(8, n_labels=29, width=16, seed=0)
+    before = {w.path: np.array(w.numpy()) for w in g.weights}
+    start_at_label_spectra(g, patches, labels)
+    kernel = g.get_layer("base_spectrum").get_weights()[0]
+    np.testing.assert_array_equal(kernel[-29:], label_spectra(patches, labels))
+    for w in g.weights:
+        if w.path.endswith("base_spectrum/kernel"):
+            np.testing.assert_array_equal(np.array(w.numpy())[:-29], before[w.path][:-29])
+        else:
+            np.testing.assert_array_equal(np.array(w.numpy()), before[w.path])
+    with pytest.raises(ValueError, match="conditional"):
+        start_at_label_spectra(build_timbre_generator(8, width=16, seed=0), patches, labels)
+    with pytest.raises(ValueError, match="timbre generator"):
+        start_at_label_spectra(build_timbre_discriminator(n_labels=29, width=4, seed=0), patches, labels)
+    with pytest.raises(ValueError, match="table of shape"):
+        start_at_label_spectra(g, patches, labels[:, :20])
+
+
+def test_config_init_is_checked_and_applied_by_train(tmp_path):
+    from musiclib.gan import training
+    from musiclib.gan.timbre import label_spectra
+
+    assert training.make_config("full", task="timbre")["generator"]["init"] == "label_spectra"
+    assert "init" not in training.make_config("full")["generator"]  # the chorale GAN starts at random weights
+    with pytest.raises(ValueError, match="init"):
+        training.make_config("quick", task="timbre", generator={"builder": "timbre_generator", "kwargs": {}, "init": "zeros"})
+    with pytest.raises(ValueError, match="conditional timbre_generator"):
+        training.make_config("quick", task="timbre", generator={"builder": "timbre_generator", "kwargs": {}, "init": "label_spectra"})
+    n_labels = data.TIMBRE_N_LABELS
+    config = training.make_config("quick", task="timbre", epochs=0, batch_size=16,
+                                  generator={"builder": "timbre_generator", "kwargs": {"width": 8, "n_labels": n_labels, "seed": 0},
+                                             "init": "label_spectra"},
+                                  discriminator={"builder": "timbre_discriminator", "kwargs": {"width": 4, "n_labels": n_labels, "seed": 1}},
+                                  data={"dataset": "timbres", "split": "train", "n_notes": 32, "seed": 0})
+    x, labels = training.training_data(config), training.training_labels(config)
+    gan = training.train(config, x, tmp_path / "run", progress=False, verbose=False, labels=labels)
+    np.testing.assert_array_equal(gan.generator.get_layer("base_spectrum").get_weights()[0][-n_labels:], label_spectra(x, labels))
+
 @pytest.mark.slow
 def test_timbre_task_trains_through_the_one_training_path_and_generates(tmp_path):
     from musiclib.gan import training
@@ -285,7 +373,8 @@ def test_timbre_task_trains_through_the_one_training_path_and_generates(tmp_path
     # Smaller still, for speed: the same path with tiny networks and one critic step.
     n_labels = data.TIMBRE_N_LABELS
     config = training.make_config("quick", task="timbre", epochs=1, batch_size=16, d_steps=1,
-                                  generator={"builder": "timbre_generator", "kwargs": {"width": 8, "n_labels": n_labels, "seed": 0}},
+                                  generator={"builder": "timbre_generator", "kwargs": {"width": 8, "n_labels": n_labels, "seed": 0},
+                                             "init": "label_spectra"},
                                   discriminator={"builder": "timbre_discriminator", "kwargs": {"width": 4, "n_labels": n_labels, "seed": 1}},
                                   data={"dataset": "timbres", "split": "train", "n_notes": 32, "seed": 0})
     x = training.training_data(config)

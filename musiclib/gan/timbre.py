@@ -6,6 +6,8 @@ with ``task="timbre"``).
 - :func:`build_timbre_generator` / :func:`build_timbre_discriminator`: a generator that outputs a note as a sum of
   envelope-times-spectrum products, and a critic convolving over the 32 frames (the 128 mel bands as channels); both
   optionally conditioned on a family and a pitch (:func:`musiclib.data.timbre_labels`; the critic by projection).
+- :func:`label_spectra`, :func:`start_at_label_spectra`: the least-squares spectrum of each label (closed form), and a
+  conditional generator started there, so it draws the asked pitch's harmonic comb before it has learned anything.
 - :func:`random_timbre_labels`: a seeded family and pitch per note, to ask a conditional generator for.
 - :func:`generate_patches`, :func:`patches_to_audio`: sample the generator and hear the result (log-mel -> mel
   power -> linear magnitude -> Griffin-Lim, :func:`musiclib.features.mel_to_audio`).
@@ -31,6 +33,8 @@ from .models import GENERATOR_NORMS, MAX_WIDTH, _initializers, _norm_layer
 __all__ = [
     "build_timbre_generator",
     "build_timbre_discriminator",
+    "label_spectra",
+    "start_at_label_spectra",
     "random_timbre_labels",
     "generate_patches",
     "patches_to_audio",
@@ -66,7 +70,8 @@ def build_timbre_generator(latent_dim=64, *, n_labels=0, n_frames=_N_FRAMES, n_m
     scale, by SVD). A convolution over frames (the chapter-09 design) must instead learn that every frame repeats
     the same sharp harmonic comb; trained with the same loss and budget it smeared the harmonics and missed the pitch
     (chapter 11, section 4, has the comparison). The labels (a family and a pitch, :func:`musiclib.data.timbre_labels`)
-    reach the spectra directly, so a pitch's comb is one set of weights to learn.
+    reach the spectra directly, so a pitch's comb is one set of weights to learn; :func:`start_at_label_spectra` starts
+    those weights at the comb itself (the training configs do, ``"init": "label_spectra"``).
 
     Chapter: 11_audio_gan_on_features
 
@@ -140,6 +145,110 @@ def build_timbre_generator(latent_dim=64, *, n_labels=0, n_frames=_N_FRAMES, n_m
     out = keras.layers.Add(name="patch_logits")([products, base])
     out = keras.layers.Activation("tanh", name="tanh")(out)
     return keras.Model(inputs if n_labels else z, out, name=name)
+
+
+def label_spectra(patches, labels, *, clip=0.95) -> np.ndarray:
+    """The least-squares spectrum of each label, in the generator's pre-tanh units: ``(n_labels, n_mels)``.
+
+    The table ``W`` minimising ``||labels @ W - T||^2``, where row ``i`` of ``T`` is note ``i``'s patch averaged over
+    its frames after ``arctanh`` (the inverse of the generator's output ``tanh``; values clipped to ``[-clip, clip]``
+    first, because silent bands sit at -1, where ``arctanh`` is infinite). With one-hot labels of one group (a pitch)
+    row ``k`` is the average over the notes labelled ``k``; with two one-hot groups (family and pitch), a family part
+    plus a pitch part. So ``labels @ W`` is the best spectrum a straight line from the labels can give: for each pitch
+    it holds that pitch's harmonic comb (chapter 11, section 4). :func:`start_at_label_spectra` starts a generator
+    there.
+
+    Chapter: 11_audio_gan_on_features
+
+    Parameters
+    ----------
+    patches : np.ndarray [shape=(n, n_frames, n_mels)]
+        Training patches in [-1, 1] (:meth:`musiclib.data.Timbres.patches`).
+    labels : np.ndarray [shape=(n, n_labels)]
+        Their labels (:func:`musiclib.data.timbre_labels`).
+    clip : float
+        In (0, 1).
+
+    Returns
+    -------
+    np.ndarray [shape=(n_labels, n_mels), dtype=float32]
+        The minimum-norm solution where the labels are collinear (family and pitch one-hots each sum to 1).
+
+    Raises
+    ------
+    ValueError
+        If the arrays are not finite, not shaped as above, of different lengths, or ``clip`` is out of range.
+
+    Examples
+    --------
+    >>> patches = np.stack([np.full((2, 3), 0.5), np.full((2, 3), -0.5)])
+    >>> np.round(np.tanh(label_spectra(patches, np.eye(2))), 3)
+    array([[ 0.5,  0.5,  0.5],
+           [-0.5, -0.5, -0.5]], dtype=float32)
+    """
+    patches = check_finite_array("patches", patches, min_ndim=3)
+    if patches.ndim != 3:
+        raise ValueError(f"patches must have shape (n, n_frames, n_mels), got {patches.shape}")
+    labels = check_finite_array("labels", labels, min_ndim=2)
+    if labels.ndim != 2 or len(labels) != len(patches):
+        raise ValueError(f"labels must have shape (n, n_labels) with n = {len(patches)} (one row per patch), got {labels.shape}")
+    clip = check_in_range("clip", clip, 0.0, 1.0)
+    if not 0 < clip < 1:
+        raise ValueError(f"clip={clip} must be in (0, 1): arctanh is infinite at 1")
+    target = np.arctanh(np.clip(patches.astype(np.float64), -clip, clip)).mean(axis=1)
+    table, *_ = np.linalg.lstsq(labels.astype(np.float64), target, rcond=None)
+    return table.astype(np.float32)
+
+
+def start_at_label_spectra(generator, patches, labels, *, clip=0.95):
+    """Start a conditional :func:`build_timbre_generator` at its labels' least-squares spectra (before training).
+
+    Sets the label part of the generator's base-spectrum layer to :func:`label_spectra`, so that an untrained
+    generator asked for a pitch already draws that pitch's comb, on top of its random envelope-times-spectrum
+    products. Only the starting point changes: every weight stays trainable. From a random start the timbre config's
+    generator placed 73 % of its notes within half a semitone of the asked pitch after 16 epochs; from this start, 83 %
+    after 10, with a lower Fréchet distance and NDB (120 notes; chapter 11, section 6).
+
+    Chapter: 11_audio_gan_on_features
+
+    Parameters
+    ----------
+    generator : keras.Model
+        A conditional timbre generator (``n_labels`` > 0).
+    patches, labels : np.ndarray
+        The training data, as for :func:`label_spectra`.
+    clip : float
+
+    Raises
+    ------
+    ValueError
+        If the generator is not a conditional timbre generator or the labels do not fit it.
+
+    Examples
+    --------
+    >>> from musiclib.data import timbre_labels
+    >>> g = build_timbre_generator(8, n_labels=29, width=16, seed=0)
+    >>> labels = timbre_labels(["fm", "noise"], [60, 72])
+    >>> patches = np.stack([np.full((32, 128), 0.5), np.full((32, 128), -0.5)])
+    >>> start_at_label_spectra(g, patches, labels)
+    >>> kernel = g.get_layer("base_spectrum").get_weights()[0]
+    >>> np.round(np.tanh(labels @ kernel[-29:])[:, :3], 3)  # the label part of each note's base spectrum
+    array([[ 0.5,  0.5,  0.5],
+           [-0.5, -0.5, -0.5]], dtype=float32)
+    """
+    try:
+        layer = generator.get_layer("base_spectrum")
+    except ValueError:
+        raise ValueError("generator must be a timbre generator (build_timbre_generator; it has no 'base_spectrum' layer)") from None
+    if len(generator.inputs) != 2:
+        raise ValueError("generator must be conditional (build_timbre_generator with n_labels > 0) to start at label spectra")
+    n_labels = generator.inputs[1].shape[-1]
+    table = label_spectra(patches, labels, clip=clip)
+    if table.shape != (n_labels, layer.units):
+        raise ValueError(f"labels and patches give a table of shape {table.shape}, the generator needs {(n_labels, layer.units)}")
+    kernel, bias = layer.get_weights()
+    kernel[-n_labels:] = table  # the layer reads [hidden, labels]: the labels are the last rows
+    layer.set_weights([kernel, bias])
 
 
 def build_timbre_discriminator(*, n_labels=0, n_frames=_N_FRAMES, n_mels=_N_MELS, width=128, norm="layer", seed=None,

@@ -97,12 +97,16 @@ CONFIG_PRESETS = {
 }
 
 #: Sizes of the timbre GAN (chapter 11): "full" trained the shipped model in data/pretrained/timbre_gan, "quick" a CI run.
-#: The epochs stop early: longer runs drifted away from the data (the monitor's Fréchet distance rose again; measured,
-#: data/pretrained/timbre_gan/README.md has the runs).
+#: The epochs stop early, at the monitor's lowest Fréchet distance in a longer run of the same config: after it the
+#: generator drifted away from the data (data/pretrained/timbre_gan/README.md has the runs).
 TIMBRE_PRESETS = {
-    "full": {"epochs": 16, "batch_size": 64, "n_notes": 4000, "g_width": 256, "d_width": 128, "rank": 8},
+    "full": {"epochs": 10, "batch_size": 64, "n_notes": 4000, "g_width": 256, "d_width": 128, "rank": 8},
     "quick": {"epochs": 2, "batch_size": 32, "n_notes": 800, "g_width": 64, "d_width": 32, "rank": 8},
 }
+
+#: How a config's generator starts, besides its builder's random weights: None (nothing more), or "label_spectra"
+#: (a conditional timbre generator starts at its labels' least-squares spectra, timbre.start_at_label_spectra).
+GENERATOR_INITS = (None, "label_spectra")
 
 #: What a config trains on: the chorales' four-voice rolls (chapter 09) or the timbres' log-mel patches (chapter 11).
 TASKS = ("chorales", "timbre")
@@ -191,8 +195,10 @@ def _timbre_config(preset, loss, epochs, seed, overrides) -> dict:
     sizes = TIMBRE_PRESETS[preset]
     config = {
         # Conditional on family and pitch (data.timbre_labels, 29 values): training_labels gives them.
+        # "init": train() starts the generator at the labels' least-squares spectra (timbre.start_at_label_spectra).
         "generator": {"builder": "timbre_generator", "kwargs": {"width": sizes["g_width"], "rank": sizes["rank"],
-                                                                "n_labels": TIMBRE_N_LABELS, "norm": "layer", "seed": seed}},
+                                                                "n_labels": TIMBRE_N_LABELS, "norm": "layer", "seed": seed},
+                      "init": "label_spectra"},
         "discriminator": {"builder": "timbre_discriminator", "kwargs": {"width": sizes["d_width"], "n_labels": TIMBRE_N_LABELS,
                                                                         "norm": "layer", "seed": seed + 1}},
         "latent_dim": 64,
@@ -219,6 +225,12 @@ def _check_config(config) -> dict:
         spec = config[net]
         if not isinstance(spec, dict) or spec.get("builder") not in BUILDERS or not isinstance(spec.get("kwargs"), dict):
             raise ValueError(f"config[{net!r}] must be {{'builder': one of {sorted(BUILDERS)}, 'kwargs': {{...}}}}, got {spec!r}")
+    init = config["generator"].get("init")
+    if init not in GENERATOR_INITS:
+        raise ValueError(f"config['generator']['init'] must be one of {GENERATOR_INITS} (or absent), got {init!r}")
+    if init == "label_spectra" and (config["generator"]["builder"] != "timbre_generator"
+                                    or not config["generator"]["kwargs"].get("n_labels")):
+        raise ValueError("config['generator']['init'] = 'label_spectra' needs a conditional timbre_generator (n_labels > 0)")
     check_positive_int("latent_dim", config["latent_dim"], maximum=4096)
     check_positive_int("batch_size", config["batch_size"], maximum=65536)
     check_in_range("epochs", config["epochs"], 0, 100_000, integer=True)
@@ -472,7 +484,9 @@ def train(config, x, out_dir, *, resume=False, strategy=None, callbacks=(), prog
     verbose : bool
         Print what is trained and where checkpoints go.
     labels : np.ndarray [shape=(n, n_labels)] or None
-        One label row per sample, for a conditional config (:func:`training_labels`); None otherwise.
+        One label row per sample, for a conditional config (:func:`training_labels`); None otherwise. A config whose
+        generator has ``"init": "label_spectra"`` (the timbre presets) starts it at the least-squares spectra of these
+        labels (:func:`musiclib.gan.timbre.start_at_label_spectra`); a resumed run takes its weights from the checkpoint.
 
     Returns
     -------
@@ -503,6 +517,8 @@ def train(config, x, out_dir, *, resume=False, strategy=None, callbacks=(), prog
     expected = tuple((gan.discriminator.input_shape[0] if gan.n_labels else gan.discriminator.input_shape)[1:])
     if tuple(x.shape[1:]) != expected:
         raise ValueError(f"x has samples of shape {x.shape[1:]}, the discriminator expects {expected}")
+    if config["generator"].get("init") == "label_spectra" and not has_checkpoint:
+        _timbre.start_at_label_spectra(gan.generator, x, labels)
     global_batch = config["batch_size"] * strategy.num_replicas_in_sync
     steps_per_epoch = len(x) // global_batch
     if steps_per_epoch == 0:
