@@ -36,3 +36,16 @@ def test_11_2_accepts_an_independent_score_and_rejects_mistakes():
 def test_11_3_closed_form():
     assert check("11.3", 10) and check("11.3", 10.0)
     assert not check("11.3", 14) and not check("11.3", 3) and not check("11.3", None)
+
+
+def test_11_4_accepts_the_normal_equations_and_rejects_mistakes():
+    def label_table(patches, labels):  # the normal equations, solved with a pseudo-inverse (labels are collinear)
+        target = np.arctanh(np.clip(patches, -0.95, 0.95)).mean(axis=1)
+        return np.linalg.pinv(labels.T @ labels) @ labels.T @ target
+
+    assert check("11.4", label_table)
+    assert not check("11.4", None)
+    assert not check("11.4", lambda p, y: np.linalg.pinv(y) @ np.arctanh(p).mean(axis=1))  # no clipping: infinite
+    assert not check("11.4", lambda p, y: np.linalg.pinv(y) @ np.clip(p, -0.95, 0.95).mean(axis=1))  # no arctanh
+    assert not check("11.4", lambda p, y: np.linalg.pinv(y) @ np.arctanh(np.clip(p, -0.95, 0.95)).mean(axis=2))  # over mels
+    assert not check("11.4", lambda p, y: y.T @ np.arctanh(np.clip(p, -0.95, 0.95)).mean(axis=1) / len(y))  # not least squares

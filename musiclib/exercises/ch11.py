@@ -1,8 +1,9 @@
 """Exercise checkers for chapter 11_audio_gan_on_features.
 
-11.1 and 11.2 ask for a function; the checker runs it on arrays it draws itself and compares with the course's own
-version (:func:`musiclib.data.encode_patches`, :func:`musiclib.features.spectral_convergence`). 11.3 asks for a
-number derived by hand (the closed form of the Fréchet distance).
+11.1, 11.2 and 11.4 ask for a function; the checker runs it on arrays it draws itself and compares with the course's
+own version (:func:`musiclib.data.encode_patches`, :func:`musiclib.features.spectral_convergence`,
+:func:`musiclib.gan.timbre.label_spectra`). 11.3 asks for a number derived by hand (the closed form of the Fréchet
+distance).
 """
 
 from __future__ import annotations
@@ -76,3 +77,30 @@ def _check_frechet_closed_form(answer):
     if np.isclose(value, 3.0) or np.isclose(value, np.sqrt(10.0)):
         return False, "The Fréchet distance of FID is the squared 2-Wasserstein distance: keep the square of the mean gap."
     return False, "In one dimension: (mu_a - mu_b)^2 + sigma_a^2 + sigma_b^2 - 2 * sigma_a * sigma_b."
+
+
+@register("11.4")
+def _check_label_spectra(answer):
+    if answer is None or not callable(answer):
+        return False, "Answer with your function label_table(patches, labels) -> W, shape (n_labels, n_mels)."
+    from ..gan.timbre import label_spectra
+
+    rng = np.random.default_rng(1104)
+    for _ in range(2):
+        patches = rng.uniform(-1.0, 1.0, size=(40, 6, 10))
+        patches[:, :, 0] = -1.0  # a silent band
+        labels = np.concatenate([np.eye(4)[rng.integers(0, 4, 40)], np.eye(5)[rng.integers(0, 5, 40)]], axis=1)
+        got = np.asarray(answer(patches.copy(), labels.copy()), dtype=np.float64)
+        expected = label_spectra(patches, labels).astype(np.float64)
+        if got.shape != expected.shape:
+            return False, f"One row per label column, one column per mel band: shape {expected.shape}, got {got.shape}."
+        if not np.all(np.isfinite(got)):
+            return False, "Clip the patches to [-0.95, 0.95] before arctanh: silent bands sit at -1, where arctanh is infinite."
+        # The labels are collinear, so W is not unique; its predictions labels @ W are.
+        if np.allclose(labels @ got, labels @ expected, atol=1e-4):
+            continue
+        no_arctanh = np.linalg.lstsq(labels, np.clip(patches, -0.95, 0.95).mean(axis=1), rcond=None)[0]
+        if np.allclose(labels @ got, labels @ no_arctanh, atol=1e-4):
+            return False, "Fit the spectra before the generator's tanh: take arctanh of the clipped patches, then average."
+        return False, "Average each note's arctanh over its frames (axis 1), then solve labels @ W = T by least squares."
+    return True, ""
