@@ -285,9 +285,10 @@ def _generate_timbres(args, generator) -> int:
 
     from .data import TIMBRE_FAMILIES, TIMBRE_SR, decode_patches, timbre_labels
     from .gan.timbre import generate_patches, log_mel_to_audio, measure_pitch, random_timbre_labels
+    from .gan.trainer import label_width
 
     family = pitch = labels = None
-    if len(generator.inputs) == 2:  # conditional: ask for a seeded random family and pitch per note
+    if label_width(generator):  # conditional: ask for a seeded random family and pitch per note
         family, pitch = random_timbre_labels(args.n, seed=args.seed)
         labels = timbre_labels(family, pitch)
     log_mel = decode_patches(generate_patches(generator, args.n, seed=args.seed, labels=labels))

@@ -154,7 +154,7 @@ def label_spectra(patches, labels, *, clip=0.95) -> np.ndarray:
     its frames after ``arctanh`` (the inverse of the generator's output ``tanh``; values clipped to ``[-clip, clip]``
     first, because silent bands sit at -1, where ``arctanh`` is infinite). With one-hot labels of one group (a pitch)
     row ``k`` is the average over the notes labelled ``k``; with two one-hot groups (family and pitch), a family part
-    plus a pitch part. So ``labels @ W`` is the best spectrum a straight line from the labels can give: for each pitch
+    plus a pitch part. So ``labels @ W`` is the best spectrum a linear map of the labels can give: for each pitch
     it holds that pitch's harmonic comb (chapter 11, section 4). :func:`start_at_label_spectra` starts a generator
     there.
 
@@ -236,13 +236,15 @@ def start_at_label_spectra(generator, patches, labels, *, clip=0.95):
     array([[ 0.5,  0.5,  0.5],
            [-0.5, -0.5, -0.5]], dtype=float32)
     """
+    from .trainer import label_width
+
     try:
         layer = generator.get_layer("base_spectrum")
     except ValueError:
         raise ValueError("generator must be a timbre generator (build_timbre_generator; it has no 'base_spectrum' layer)") from None
-    if len(generator.inputs) != 2:
+    n_labels = label_width(generator)
+    if not n_labels:
         raise ValueError("generator must be conditional (build_timbre_generator with n_labels > 0) to start at label spectra")
-    n_labels = generator.inputs[1].shape[-1]
     table = label_spectra(patches, labels, clip=clip)
     if table.shape != (n_labels, layer.units):
         raise ValueError(f"labels and patches give a table of shape {table.shape}, the generator needs {(n_labels, layer.units)}")
@@ -354,19 +356,19 @@ def generate_patches(generator, n, *, seed=0, latent=None, labels=None) -> np.nd
     >>> generate_patches(g, 2, labels=timbre_labels(["fm", "noise"], [60, 72])).shape
     (2, 32, 128)
     """
-    from .trainer import check_labels, sample_latent
+    from .trainer import check_labels, label_width, sample_latent
 
-    conditional = len(generator.inputs) == 2
+    n_labels = label_width(generator)
     latent_dim = generator.inputs[0].shape[-1]
     if latent is None:
         n = check_positive_int("n", n, maximum=100_000)
         latent = sample_latent(n, latent_dim, seed=seed)
     latent = check_finite_array("latent", latent, min_ndim=2).astype(np.float32)
-    labels = check_labels(labels, len(latent), generator.inputs[1].shape[-1] if conditional else 0,
+    labels = check_labels(labels, len(latent), n_labels,
                           what="this generator", hint="one row per patch (musiclib.data.timbre_labels(family, pitch))")
 
     def call(i):
-        batch = [latent[i : i + 512], labels[i : i + 512]] if conditional else latent[i : i + 512]
+        batch = [latent[i : i + 512], labels[i : i + 512]] if n_labels else latent[i : i + 512]
         return keras.ops.convert_to_numpy(generator(batch, training=False))
 
     return np.concatenate([call(i) for i in range(0, len(latent), 512)]).astype(np.float32)

@@ -130,6 +130,15 @@ def _check_real_array(name, value, **kwargs) -> np.ndarray:
     return check_finite_array(name, arr, **kwargs)
 
 
+def label_width(network) -> int:
+    """How many label values a network takes: 0 when it has one input (unconditional), else its second input's width.
+
+    A conditional network of this course takes two inputs, ``[z, labels]`` (a generator) or ``[x, labels]`` (a critic).
+    """
+    inputs = getattr(network, "inputs", None) or []
+    return int(inputs[1].shape[-1]) if len(inputs) == 2 else 0
+
+
 def check_labels(labels, n, n_labels, *, what="this GAN", hint=None):
     """Validate the labels of ``n`` samples for a network conditioned on ``n_labels`` values (0: unconditional).
 
@@ -354,8 +363,7 @@ class GAN(keras.Model):
         # A conditional GAN's networks take two inputs: G([z, labels]) and D([x, labels]).
         g_inputs = getattr(generator, "inputs", None) or []
         d_inputs = getattr(discriminator, "inputs", None) or []
-        self.n_labels = int(g_inputs[1].shape[-1]) if len(g_inputs) == 2 else 0
-        d_labels = int(d_inputs[1].shape[-1]) if len(d_inputs) == 2 else 0
+        self.n_labels, d_labels = label_width(generator), label_width(discriminator)
         if len(g_inputs) > 2 or len(d_inputs) > 2 or self.n_labels != d_labels:
             raise ValueError(
                 f"generator and discriminator must both be unconditional (one input) or both conditional on labels of "
