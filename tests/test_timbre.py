@@ -220,6 +220,43 @@ def test_generator_patch_is_a_sum_of_rank_products():
         assert s[3] < 1e-4 * s[0] and s[2] > 1e-3 * s[0]  # rank 3 after removing the base spectrum
 
 
+def test_envelope_dct_generator_leaves_the_comb_to_the_labels(tmp_path):
+    """With envelope_dct, z changes the pre-tanh patch only within the first envelope_dct DCT functions of each frame,
+    while the labels reach every band (so a pitch's comb is theirs alone); the fixed DCT layer survives saving."""
+    import keras
+
+    from musiclib.features import dct_matrix
+    from musiclib.gan.timbre import build_timbre_generator
+
+    n_coef = 12
+    g = build_timbre_generator(8, n_labels=29, width=16, rank=3, envelope_dct=n_coef, seed=0)
+    assert not g.get_layer("dct_to_mel").trainable
+    logits = keras.Model(g.inputs, g.get_layer("patch_logits").output)
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(2, 8)).astype("float32")
+    y = data.timbre_labels(["fm", "fm"], [50, 50])
+    pre = np.asarray(logits([z, y]), dtype=float)
+    diff = pre[0] - pre[1]  # same labels, two z: a smooth change in every frame
+    basis = dct_matrix(n_coef, 128)
+    outside = diff - (diff @ basis.T) @ basis
+    assert np.abs(diff).max() > 1e-3 and np.abs(outside).max() < 1e-5 * np.abs(diff).max()
+    # The labels' own rows hold arbitrary spectra (here a random table): a change of pitch is not smooth.
+    kernel, bias = g.get_layer("base_spectrum").get_weights()
+    g.get_layer("base_spectrum").set_weights([rng.normal(size=kernel.shape).astype("float32"), bias])
+    y2 = data.timbre_labels(["fm", "fm"], [50, 51])
+    diff = np.asarray(logits([z[:1].repeat(2, 0), y2]), dtype=float)
+    diff = diff[0] - diff[1]
+    outside = diff - (diff @ basis.T) @ basis
+    assert np.abs(outside).max() > 0.1 * np.abs(diff).max()
+    path = tmp_path / "g.keras"
+    g.save(path)
+    np.testing.assert_array_equal(keras.saving.load_model(path).get_layer("dct_to_mel").get_weights()[0], basis.astype("float32"))
+    with pytest.raises(ValueError, match="conditional"):
+        build_timbre_generator(8, width=16, envelope_dct=12)
+    with pytest.raises(ValueError, match="envelope_dct"):
+        build_timbre_generator(8, n_labels=29, width=16, envelope_dct=129)
+
+
 def test_timbre_labels_one_hot_and_bad_input():
     y = data.timbre_labels([0, 3, 1], [48, 72, 60])
     assert y.shape == (3, data.TIMBRE_N_LABELS) and y.dtype == np.float32
@@ -362,6 +399,26 @@ def test_config_init_is_checked_and_applied_by_train(tmp_path):
     x, labels = training.training_data(config), training.training_labels(config)
     gan = training.train(config, x, tmp_path / "run", progress=False, verbose=False, labels=labels)
     np.testing.assert_array_equal(gan.generator.get_layer("base_spectrum").get_weights()[0][-n_labels:], label_spectra(x, labels))
+
+def test_envelope_dct_generator_trains_from_label_spectra_and_reloads(tmp_path):
+    """The source-filter generator goes through the one training path: config, label-spectra start, run folder."""
+    from musiclib.gan import training
+    from musiclib.features import dct_matrix
+
+    n_labels = data.TIMBRE_N_LABELS
+    config = training.make_config("quick", task="timbre", epochs=1, batch_size=16, d_steps=1,
+                                  generator={"builder": "timbre_generator", "init": "label_spectra",
+                                             "kwargs": {"width": 8, "n_labels": n_labels, "envelope_dct": 24, "seed": 0}},
+                                  discriminator={"builder": "timbre_discriminator", "kwargs": {"width": 4, "n_labels": n_labels, "seed": 1}},
+                                  data={"dataset": "timbres", "split": "train", "n_notes": 32, "seed": 0})
+    x, labels = training.training_data(config), training.training_labels(config)
+    gan = training.train(config, x, tmp_path / "run", progress=False, verbose=False, labels=labels)
+    assert np.isfinite(gan.history_rows[-1]["g_loss"])
+    generator, _ = training.load_run(tmp_path / "run")
+    np.testing.assert_array_equal(generator.get_layer("dct_to_mel").get_weights()[0], dct_matrix(24, 128, dtype=np.float32))
+    z = np.random.default_rng(0).normal(size=(4, 64)).astype("float32")
+    np.testing.assert_allclose(np.asarray(generator([z, labels[:4]])), np.asarray(gan.generator([z, labels[:4]])), atol=1e-6)
+
 
 @pytest.mark.slow
 def test_timbre_task_trains_through_the_one_training_path_and_generates(tmp_path):

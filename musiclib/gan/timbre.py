@@ -28,6 +28,7 @@ import numpy as np
 
 from .._validation import check_choice, check_finite_array, check_in_range, check_positive_int, check_seed
 from ..data.timbres import TIMBRE_DURATION, TIMBRE_FEATURES, TIMBRE_SR, decode_patches, timbre_features, timbre_log_mel
+from ..features import dct_matrix
 from .models import GENERATOR_NORMS, MAX_WIDTH, _initializers, _norm_layer
 
 __all__ = [
@@ -60,7 +61,7 @@ def _check_patch_shape(n_frames, n_mels):
 
 
 def build_timbre_generator(latent_dim=64, *, n_labels=0, n_frames=_N_FRAMES, n_mels=_N_MELS, width=256, rank=8,
-                           norm="layer", seed=None, name="timbre_generator"):
+                           norm="layer", envelope_dct=None, seed=None, name="timbre_generator"):
     """Build a generator of log-mel patches as a sum of ``rank`` envelope-times-spectrum products, in [-1, 1].
 
     ``[z, labels] -> 2 x [Dense(width) -> norm -> ReLU] -> h``; then, from ``[h, labels]``, ``rank`` envelopes
@@ -89,6 +90,13 @@ def build_timbre_generator(latent_dim=64, *, n_labels=0, n_frames=_N_FRAMES, n_m
     rank : int
         Envelope-times-spectrum products, in [1, 64].
     norm : {"layer", "batch", "none"}
+    envelope_dct : int or None
+        None: every spectrum has ``n_mels`` free values. An int in [1, n_mels] (conditional generators only) splits
+        the note as a source-filter model does. The spectra that depend on ``z`` (the ``rank`` spectra ``b_k`` and
+        the hidden part of ``c``) become sums of the first ``envelope_dct`` rows of the MFCC's DCT over the mel bands
+        (:func:`musiclib.features.dct_matrix`), smooth spectral envelopes; 24 is a few more than the 20 MFCCs. Only
+        the labels reach ``c`` at full resolution, through the layer ``"base_spectrum"`` (``labels -> n_mels``).
+        So ``z`` can shape and brighten a note but cannot move its harmonic comb, which the labels alone set.
     seed : int or None
         Seed of the weight initialisers.
     name : str
@@ -102,13 +110,16 @@ def build_timbre_generator(latent_dim=64, *, n_labels=0, n_frames=_N_FRAMES, n_m
     Raises
     ------
     ValueError
-        If a size or option is out of range.
+        If a size or option is out of range, or ``envelope_dct`` is given for an unconditional generator.
 
     Examples
     --------
     >>> g = build_timbre_generator(16, n_labels=29, width=32, seed=0)
     >>> g.output_shape, [tuple(t.shape) for t in g.inputs]
     ((None, 32, 128), [(None, 16), (None, 29)])
+    >>> g = build_timbre_generator(16, n_labels=29, width=32, envelope_dct=24, seed=0)
+    >>> g.get_layer("base_spectrum").get_weights()[0].shape  # the comb: read from the labels only
+    (29, 128)
     """
     latent_dim = check_positive_int("latent_dim", latent_dim, maximum=4096)
     n_labels = check_in_range("n_labels", n_labels, 0, 4096, integer=True)
@@ -118,6 +129,11 @@ def build_timbre_generator(latent_dim=64, *, n_labels=0, n_frames=_N_FRAMES, n_m
         raise ValueError(f"width={width} must be at least 2")
     rank = check_positive_int("rank", rank, maximum=64)
     norm = check_choice("norm", norm, GENERATOR_NORMS)
+    if envelope_dct is not None:
+        envelope_dct = check_in_range("envelope_dct", envelope_dct, 1, n_mels, integer=True)
+        if not n_labels:
+            raise ValueError(f"envelope_dct={envelope_dct} needs a conditional generator (n_labels > 0): with it only "
+                             "the labels set the fine structure (the pitch's harmonic comb)")
     init = _initializers(seed)
     z = keras.Input((latent_dim,), name="z")
     inputs = [z]
@@ -137,14 +153,26 @@ def build_timbre_generator(latent_dim=64, *, n_labels=0, n_frames=_N_FRAMES, n_m
         x = keras.layers.Concatenate(name="hidden_and_labels")([x, labels])
     envelopes = keras.layers.Dense(n_frames * rank, kernel_initializer=init(), name="envelopes")(x)
     envelopes = keras.layers.Reshape((n_frames, rank), name="envelopes_by_frame")(envelopes)
-    spectra = keras.layers.Dense(rank * n_mels, kernel_initializer=init(), name="spectra")(x)
-    spectra = keras.layers.Reshape((rank, n_mels), name="spectra_by_rank")(spectra)
+    if envelope_dct is None:
+        spectra = keras.layers.Dense(rank * n_mels, kernel_initializer=init(), name="spectra")(x)
+        spectra = keras.layers.Reshape((rank, n_mels), name="spectra_by_rank")(spectra)
+        base = keras.layers.Dense(n_mels, kernel_initializer=init(), name="base_spectrum")(x)
+    else:
+        # A fixed (non-trainable) layer maps DCT coefficients to mel bands; its weights are set after the build.
+        to_mel = keras.layers.Dense(n_mels, use_bias=False, trainable=False, kernel_initializer="zeros", name="dct_to_mel")
+        spectra = keras.layers.Dense(rank * envelope_dct, kernel_initializer=init(), name="spectra_dct")(x)
+        spectra = to_mel(keras.layers.Reshape((rank, envelope_dct), name="spectra_by_rank")(spectra))
+        envelope = keras.layers.Dense(envelope_dct, kernel_initializer=init(), name="base_envelope_dct")(x)
+        comb = keras.layers.Dense(n_mels, kernel_initializer=init(), name="base_spectrum")(labels)
+        base = keras.layers.Add(name="envelope_and_comb")([to_mel(envelope), comb])
     products = keras.layers.Dot(axes=(2, 1), name="sum_of_products")([envelopes, spectra])
-    base = keras.layers.Dense(n_mels, kernel_initializer=init(), name="base_spectrum")(x)
     base = keras.layers.RepeatVector(n_frames, name="base_every_frame")(base)
     out = keras.layers.Add(name="patch_logits")([products, base])
     out = keras.layers.Activation("tanh", name="tanh")(out)
-    return keras.Model(inputs if n_labels else z, out, name=name)
+    model = keras.Model(inputs if n_labels else z, out, name=name)
+    if envelope_dct is not None:
+        model.get_layer("dct_to_mel").set_weights([dct_matrix(envelope_dct, n_mels, dtype=np.float32)])
+    return model
 
 
 def label_spectra(patches, labels, *, clip=0.95) -> np.ndarray:
