@@ -380,6 +380,18 @@ def test_start_at_label_spectra_sets_only_the_label_rows():
         start_at_label_spectra(g, patches, labels[:, :20])
 
 
+def _tiny_timbre_config(epochs, *, generator_kwargs=None, **overrides):
+    """The timbre task's config with tiny networks (width 8 and 4) on 32 notes, started at label spectra."""
+    from musiclib.gan import training
+
+    n_labels = data.TIMBRE_N_LABELS
+    return training.make_config("quick", task="timbre", epochs=epochs, batch_size=16,
+                                generator={"builder": "timbre_generator", "init": "label_spectra",
+                                           "kwargs": {"width": 8, "n_labels": n_labels, "seed": 0, **(generator_kwargs or {})}},
+                                discriminator={"builder": "timbre_discriminator", "kwargs": {"width": 4, "n_labels": n_labels, "seed": 1}},
+                                data={"dataset": "timbres", "split": "train", "n_notes": 32, "seed": 0}, **overrides)
+
+
 def test_config_init_is_checked_and_applied_by_train(tmp_path):
     from musiclib.gan import training
     from musiclib.gan.timbre import label_spectra
@@ -391,11 +403,7 @@ def test_config_init_is_checked_and_applied_by_train(tmp_path):
     with pytest.raises(ValueError, match="conditional timbre_generator"):
         training.make_config("quick", task="timbre", generator={"builder": "timbre_generator", "kwargs": {}, "init": "label_spectra"})
     n_labels = data.TIMBRE_N_LABELS
-    config = training.make_config("quick", task="timbre", epochs=0, batch_size=16,
-                                  generator={"builder": "timbre_generator", "kwargs": {"width": 8, "n_labels": n_labels, "seed": 0},
-                                             "init": "label_spectra"},
-                                  discriminator={"builder": "timbre_discriminator", "kwargs": {"width": 4, "n_labels": n_labels, "seed": 1}},
-                                  data={"dataset": "timbres", "split": "train", "n_notes": 32, "seed": 0})
+    config = _tiny_timbre_config(0)
     x, labels = training.training_data(config), training.training_labels(config)
     gan = training.train(config, x, tmp_path / "run", progress=False, verbose=False, labels=labels)
     np.testing.assert_array_equal(gan.generator.get_layer("base_spectrum").get_weights()[0][-n_labels:], label_spectra(x, labels))
@@ -405,12 +413,7 @@ def test_envelope_dct_generator_trains_from_label_spectra_and_reloads(tmp_path):
     from musiclib.gan import training
     from musiclib.features import dct_matrix
 
-    n_labels = data.TIMBRE_N_LABELS
-    config = training.make_config("quick", task="timbre", epochs=1, batch_size=16, d_steps=1,
-                                  generator={"builder": "timbre_generator", "init": "label_spectra",
-                                             "kwargs": {"width": 8, "n_labels": n_labels, "envelope_dct": 24, "seed": 0}},
-                                  discriminator={"builder": "timbre_discriminator", "kwargs": {"width": 4, "n_labels": n_labels, "seed": 1}},
-                                  data={"dataset": "timbres", "split": "train", "n_notes": 32, "seed": 0})
+    config = _tiny_timbre_config(1, generator_kwargs={"envelope_dct": 24}, d_steps=1)
     x, labels = training.training_data(config), training.training_labels(config)
     gan = training.train(config, x, tmp_path / "run", progress=False, verbose=False, labels=labels)
     assert np.isfinite(gan.history_rows[-1]["g_loss"])
@@ -429,11 +432,7 @@ def test_timbre_task_trains_through_the_one_training_path_and_generates(tmp_path
     assert config["generator"]["kwargs"]["n_labels"] == config["discriminator"]["kwargs"]["n_labels"] == 29
     # Smaller still, for speed: the same path with tiny networks and one critic step.
     n_labels = data.TIMBRE_N_LABELS
-    config = training.make_config("quick", task="timbre", epochs=1, batch_size=16, d_steps=1,
-                                  generator={"builder": "timbre_generator", "kwargs": {"width": 8, "n_labels": n_labels, "seed": 0},
-                                             "init": "label_spectra"},
-                                  discriminator={"builder": "timbre_discriminator", "kwargs": {"width": 4, "n_labels": n_labels, "seed": 1}},
-                                  data={"dataset": "timbres", "split": "train", "n_notes": 32, "seed": 0})
+    config = _tiny_timbre_config(1, d_steps=1)
     x = training.training_data(config)
     labels = training.training_labels(config)
     assert x.shape == (32, 32, 128) and labels.shape == (32, n_labels)
