@@ -94,9 +94,10 @@ def build_timbre_generator(latent_dim=64, *, n_labels=0, n_frames=_N_FRAMES, n_m
         None: every spectrum has ``n_mels`` free values. An int in [1, n_mels] (conditional generators only) splits
         the note as a source-filter model does. The spectra that depend on ``z`` (the ``rank`` spectra ``b_k`` and
         the hidden part of ``c``) become sums of the first ``envelope_dct`` rows of the MFCC's DCT over the mel bands
-        (:func:`musiclib.features.dct_matrix`), smooth spectral envelopes; 24 is a few more than the 20 MFCCs. Only
-        the labels reach ``c`` at full resolution, through the layer ``"base_spectrum"`` (``labels -> n_mels``).
-        So ``z`` can shape and brighten a note but cannot move its harmonic comb, which the labels alone set.
+        (:func:`musiclib.features.dct_matrix`), smooth spectral envelopes; the training presets use 16 (chapter 05: the
+        first 13-20 coefficients keep the envelope and drop the harmonics). Only the labels reach ``c`` at full
+        resolution, through the layer ``"base_spectrum"`` (``labels -> n_mels``). So ``z`` can shape and brighten a
+        note but cannot move its harmonic comb, which the labels alone set.
     seed : int or None
         Seed of the weight initialisers.
     name : str

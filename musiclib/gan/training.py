@@ -97,11 +97,12 @@ CONFIG_PRESETS = {
 }
 
 #: Sizes of the timbre GAN (chapter 11): "full" trained the shipped model in data/pretrained/timbre_gan, "quick" a CI run.
-#: The epochs stop early, at the monitor's lowest Fréchet distance in a longer run of the same config: after it the
-#: generator drifted away from the data (data/pretrained/timbre_gan/README.md has the runs).
+#: "envelope_dct": the generator's source-filter split (timbre.build_timbre_generator), which put the asked pitch right.
+#: The 24 epochs stop where, in a longer run of the same config, the pitch of generated notes began to fall while the
+#: Fréchet distance went on falling (data/pretrained/timbre_gan/README.md has the runs).
 TIMBRE_PRESETS = {
-    "full": {"epochs": 10, "batch_size": 64, "n_notes": 4000, "g_width": 256, "d_width": 128, "rank": 8},
-    "quick": {"epochs": 2, "batch_size": 32, "n_notes": 800, "g_width": 64, "d_width": 32, "rank": 8},
+    "full": {"epochs": 24, "batch_size": 64, "n_notes": 4000, "g_width": 256, "d_width": 128, "rank": 8, "envelope_dct": 16},
+    "quick": {"epochs": 2, "batch_size": 32, "n_notes": 800, "g_width": 64, "d_width": 32, "rank": 8, "envelope_dct": 16},
 }
 
 #: How a config's generator starts, besides its builder's random weights: None (nothing more), or "label_spectra"
@@ -197,7 +198,8 @@ def _timbre_config(preset, loss, epochs, seed, overrides) -> dict:
         # Conditional on family and pitch (data.timbre_labels, 29 values): training_labels gives them.
         # "init": train() starts the generator at the labels' least-squares spectra (timbre.start_at_label_spectra).
         "generator": {"builder": "timbre_generator", "kwargs": {"width": sizes["g_width"], "rank": sizes["rank"],
-                                                                "n_labels": TIMBRE_N_LABELS, "norm": "layer", "seed": seed},
+                                                                "n_labels": TIMBRE_N_LABELS, "envelope_dct": sizes["envelope_dct"],
+                                                                "norm": "layer", "seed": seed},
                       "init": "label_spectra"},
         "discriminator": {"builder": "timbre_discriminator", "kwargs": {"width": sizes["d_width"], "n_labels": TIMBRE_N_LABELS,
                                                                         "norm": "layer", "seed": seed + 1}},
