@@ -235,8 +235,9 @@ def start_at_label_spectra(generator, patches, labels, *, clip=0.95):
     Sets the label part of the generator's base-spectrum layer to :func:`label_spectra`, so that an untrained
     generator asked for a pitch already draws that pitch's comb, on top of its random envelope-times-spectrum
     products. Only the starting point changes: every weight stays trainable. From a random start the timbre config's
-    generator placed 73 % of its notes within half a semitone of the asked pitch after 16 epochs; from this start, 83 %
-    after 10, with a lower Fréchet distance and NDB (120 notes; chapter 11, section 6).
+    full-resolution generator (no ``envelope_dct``) placed 73 % of its notes within half a semitone of the asked pitch
+    after 16 epochs; from this start, 83 % after 10, with a lower Fréchet distance and NDB (120 notes; chapter 11,
+    section 6).
 
     Chapter: 11_audio_gan_on_features
 
@@ -278,7 +279,7 @@ def start_at_label_spectra(generator, patches, labels, *, clip=0.95):
     if table.shape != (n_labels, layer.units):
         raise ValueError(f"labels and patches give a table of shape {table.shape}, the generator needs {(n_labels, layer.units)}")
     kernel, bias = layer.get_weights()
-    kernel[-n_labels:] = table  # the layer reads [hidden, labels]: the labels are the last rows
+    kernel[-n_labels:] = table  # it reads [hidden, labels] or (envelope_dct) the labels alone: their rows are last
     layer.set_weights([kernel, bias])
 
 
