@@ -15,6 +15,10 @@ from musiclib.gan import timbre, training
 PRETRAINED = config.DATA_DIR / "pretrained" / "timbre_gan"
 
 
+def _saved_config(folder):
+    return json.loads((folder / "run.json").read_text())["config"]
+
+
 def test_shipped_files_and_provenance():
     names = {p.name for p in PRETRAINED.iterdir()}
     assert {"generator.keras", "run.json", "log.csv", "provenance.json", "README.md", "longer_run_log.csv", "first_design",
@@ -23,7 +27,7 @@ def test_shipped_files_and_provenance():
     assert total < 8 * 2**20, f"{total / 2**20:.1f} MB: ship compact models"
     provenance = json.loads((PRETRAINED / "provenance.json").read_text())
     assert provenance["command"].startswith("python -m musiclib train --task timbre --config full --loss wgan-gp")
-    saved = json.loads((PRETRAINED / "run.json").read_text())["config"]
+    saved = _saved_config(PRETRAINED)
     assert provenance["config"] == saved
     # The shipped model is what today's full preset trains (seed aside, which the command sets to 0 by default).
     assert saved == training.make_config("full", task="timbre", loss="wgan-gp")
@@ -53,10 +57,6 @@ def test_shipped_generator_is_conditional_and_plays_the_asked_pitch():
     assert np.nanmedian(shifted - measured) > 3
 
 
-def _saved_config(folder):
-    return json.loads((folder / "run.json").read_text())["config"]
-
-
 def _flat(config, prefix=""):
     flat = {}
     for key, value in config.items():
@@ -67,7 +67,7 @@ def _flat(config, prefix=""):
 def _differences(a, b):
     """The dotted keys (e.g. "generator.kwargs.envelope_dct") in which two configs differ."""
     a, b = _flat(a), _flat(b)
-    return {key for key in a.keys() | b.keys() if a.get(key, None) != b.get(key, None)}
+    return {key for key in a.keys() | b.keys() if a.get(key) != b.get(key)}
 
 
 def test_earlier_generators_differ_only_where_their_readmes_say():
