@@ -6,7 +6,8 @@ import pytest
 
 from musiclib import voices
 from musiclib.data import N_PITCHES, PITCH_OFFSET
-from musiclib.gan.models import VoiceSoftmax, build_conv_discriminator, build_conv_generator, count_parameters
+from musiclib.gan.models import (ContourLogits, HarmonicIntervals, VoiceSoftmax, build_conv_discriminator, build_conv_generator,
+                                 count_parameters)
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +41,95 @@ def test_discriminator_outputs_one_logit_and_takes_gradients(small_pair, rng):
     assert discriminator(x).shape == (3, 1)
     assert build_conv_discriminator(width=8, norm="spectral", seed=0)(x).shape == (3, 1)
     assert build_conv_discriminator(width=8, norm="none", seed=0)(x).shape == (3, 1)
+
+
+def test_contour_logits_add_a_gaussian_bump_around_the_centre_inside_each_range(rng):
+    layer = ContourLogits(sigma=2.0)
+    centre = rng.normal(size=(2, 3, 4)).astype(np.float32)
+    free = rng.normal(size=(2, 3, 4 * (N_PITCHES + 1))).astype(np.float32)
+    got = keras.ops.convert_to_numpy(layer([centre, free])).reshape(2, 3, 4, N_PITCHES + 1)
+    mask = voices.voice_pitch_mask()
+    low = np.array([np.flatnonzero(mask[:, v]).min() for v in range(4)])
+    high = np.array([np.flatnonzero(mask[:, v]).max() for v in range(4)])
+    c = low + (high - low) / (1 + np.exp(-centre.astype(np.float64)))  # (2, 3, 4) pitch columns
+    bump = -0.5 * ((np.arange(N_PITCHES) - c[..., None]) / 2.0) ** 2
+    expected = free.reshape(2, 3, 4, N_PITCHES + 1).astype(np.float64)
+    expected[..., :N_PITCHES] += bump  # the rest logit (last) is left alone
+    # logits of up to ~450 in magnitude (far pitches): float32 relative precision
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-4)
+    # With no free logits the best pitch is the column nearest the centre, and extreme centres reach the range's ends.
+    extremes = np.array([[[-30.0] * 4, [30.0] * 4]], np.float32)
+    best = keras.ops.convert_to_numpy(layer([extremes, np.zeros((1, 2, 4 * (N_PITCHES + 1)), np.float32)]))
+    best = best.reshape(1, 2, 4, N_PITCHES + 1)[..., :N_PITCHES].argmax(-1)
+    np.testing.assert_array_equal(best[0, 0], low)
+    np.testing.assert_array_equal(best[0, 1], high)
+
+
+def test_contour_generator_saves_and_loads_in_safe_mode(tmp_path, rng):
+    g = build_conv_generator(8, width=16, contour=True, seed=0)
+    g.save(tmp_path / "g.keras")
+    loaded = keras.saving.load_model(tmp_path / "g.keras", safe_mode=True)
+    z = rng.normal(size=(2, 8)).astype(np.float32)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(z)), keras.ops.convert_to_numpy(g(z)))
+    assert voices.is_valid_voice_roll(voices.decode_voices(keras.ops.convert_to_numpy(g(z))))
+
+
+@pytest.mark.parametrize("sigma", [0.0, 100.0, float("nan")])
+def test_contour_logits_reject_bad_sigma(sigma):
+    with pytest.raises(ValueError, match="sigma"):
+        ContourLogits(sigma=sigma)
+
+
+def _random_voice_roll(rng, n, steps=64):
+    """One-hot four-voice rolls whose voices jump anywhere in their ranges (leaps beyond an octave too) or rest."""
+    mask = voices.voice_pitch_mask()
+    roll = np.zeros((n, steps, N_PITCHES, 4), np.float32)
+    pitch = np.full((n, steps, 4), -1)
+    for v in range(4):
+        allowed = np.flatnonzero(mask[:, v])
+        pitch[..., v] = rng.choice(allowed, size=(n, steps))
+    pitch[rng.random(pitch.shape) < 0.1] = -1  # rests
+    i, t, v = np.nonzero(pitch >= 0)
+    roll[i, t, pitch[i, t, v], v] = 1
+    return roll, pitch
+
+
+def test_harmonic_intervals_count_the_interval_classes_of_decoded_voices(rng):
+    roll, pitch = _random_voice_roll(rng, 3)
+    got = keras.ops.convert_to_numpy(HarmonicIntervals()(roll))
+    assert got.shape == (3, 64, 6 * 12)
+    expected = np.zeros((3, 64, 6, 12))
+    for i, t in np.ndindex(3, 64):
+        for k, (upper, lower) in enumerate([(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]):
+            a, b = pitch[i, t, upper], pitch[i, t, lower]
+            if a >= 0 and b >= 0:
+                expected[i, t, k, (a - b) % 12] = 1  # columns share one offset, so this is the interval class
+    assert expected[..., 7].sum() > 0 and (expected.sum(-1) == 0).any()  # the test saw fifths and rests
+    # float32 sums through a 12-point Fourier transform: exact up to a few float32 steps
+    np.testing.assert_allclose(got.reshape(3, 64, 6, 12), expected, atol=1e-5)
+
+
+def test_discriminator_with_intervals_takes_penalty_gradients_and_saves(rng, tmp_path):
+    import tensorflow as tf
+
+    d = build_conv_discriminator(width=8, intervals=True, seed=0)
+    roll, _ = _random_voice_roll(rng, 2)
+    x = tf.constant(0.5 * roll + 0.5 * rng.random(roll.shape).astype(np.float32))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = d(x)
+    grad = tape.gradient(y, x).numpy()
+    assert np.isfinite(grad).all() and np.abs(grad).max() > 0
+    d.save(tmp_path / "d.keras")
+    loaded = keras.saving.load_model(tmp_path / "d.keras", safe_mode=True)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded(roll)), keras.ops.convert_to_numpy(d(roll)), rtol=1e-5,
+                               atol=1e-6)
+    assert d.count_params() > build_conv_discriminator(width=8, seed=0).count_params()
+
+
+def test_harmonic_intervals_need_four_voices():
+    with pytest.raises(ValueError, match="4 voices"):
+        HarmonicIntervals()(np.zeros((1, 16, N_PITCHES, 3), np.float32))
 
 
 def test_same_seed_same_weights(small_pair):
@@ -78,6 +168,7 @@ def test_generator_saves_and_loads_in_safe_mode(small_pair, tmp_path, rng):
     (build_conv_discriminator, {"width": True}, "width"),
     (build_conv_discriminator, {"norm": "batch"}, "norm"),
     (build_conv_discriminator, {"seed": 1.5}, "seed"),
+    (build_conv_discriminator, {"intervals": "yes"}, "intervals"),
 ])
 def test_builders_reject_bad_input(builder, kwargs, param):
     with pytest.raises(ValueError, match=param):

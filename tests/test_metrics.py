@@ -44,6 +44,33 @@ def test_note_runs_equal_a_step_by_step_walk(rng):
     assert metrics.note_lengths(rolls).sum() == rolls.sum()  # every sounding step belongs to exactly one note
 
 
+def test_melodic_leap_rates_equal_a_step_by_step_count(rng):
+    rolls = _random_valid_rolls(rng, n=12, steps=48, rest=0.0)
+    moves, leaps = np.zeros(4), np.zeros(4)
+    for one in rolls:
+        for v in range(4):
+            pitch = [int(np.argmax(one[t, :, v])) if one[t, :, v].any() else None for t in range(one.shape[0])]
+            for a, b in zip(pitch[:-1], pitch[1:]):
+                if a is not None and b is not None and a != b:  # a move: the next note starts as this one ends
+                    moves[v] += 1
+                    leaps[v] += abs(b - a) > 7
+    assert moves.min() > 10 and leaps.min() > 0  # the random rolls move and leap in every voice
+    np.testing.assert_allclose(metrics.melodic_leap_rates(rolls), leaps / moves, rtol=1e-12)
+    np.testing.assert_allclose(metrics.melodic_leap_rates(rolls, above=0), 1.0)  # every move is more than 0
+
+
+def test_melodic_leap_rates_edge_cases():
+    # A rest between two notes breaks the line: no move, so NaN; other voices silent: NaN too.
+    broken = _melody([60, 60, 80], [2, 0, 2])
+    broken[2:4] = 0
+    broken[4:6, 80 - PITCH_OFFSET, 0] = 1
+    rates = metrics.melodic_leap_rates(np.concatenate([broken, np.zeros((2, N_PITCHES, 4), np.float32)]))
+    assert np.isnan(rates).all()
+    assert metrics.melodic_leap_rates(_melody([60, 67, 79]))[0] == 0.5  # a fifth is not beyond a fifth; a twelfth is
+    with pytest.raises(ValueError, match="above"):
+        metrics.melodic_leap_rates(_melody([60, 62]), above=-1)
+
+
 def test_in_scale_rate_equals_a_direct_count(rng):
     rolls = _random_valid_rolls(rng, n=8)
     got = metrics.in_scale_rate(rolls)
