@@ -32,6 +32,8 @@ from .losses import LOSS_KINDS, discriminator_loss, generator_loss, gradient_pen
 from .models import (
     DISCRIMINATOR_NORMS,
     GENERATOR_NORMS,
+    ContourLogits,
+    HarmonicIntervals,
     VoiceSoftmax,
     build_conv_discriminator,
     build_conv_generator,
@@ -63,6 +65,8 @@ __all__ = [
     "build_mlp_discriminator",
     "count_parameters",
     "VoiceSoftmax",
+    "ContourLogits",
+    "HarmonicIntervals",
     "GENERATOR_NORMS",
     "DISCRIMINATOR_NORMS",
     "build_conv_generator",
