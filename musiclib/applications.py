@@ -390,7 +390,7 @@ def inpaint(generator, target, known, *, restarts: int = 8, steps: int = 300, po
     crossing_weight, parallel_weight, spacing_weight : float
         Weights (>= 0) of three rules of four-part writing added to the objective, 0 = pure inpainting: the
         expected share of steps with adjacent voices crossed, the expected number of parallel fifths and octaves
-        per step (:func:`_expected_parallels`, over the eighth-note moves the generator can make), and the
+        per step (:func:`musiclib.gan.losses.expected_parallel_motion`'s sum, over the eighth-note moves the generator can make), and the
         expected share of steps with S-A or A-T more than an octave apart, all under the sharpened per-cell
         distributions with the given cells fixed. With a weight above 0 the restart is chosen by agreement minus
         the decoded rates of the rules in use (:func:`musiclib.metrics.voice_leading`). :data:`RULE_WEIGHTS` holds
@@ -475,6 +475,8 @@ def inpaint(generator, target, known, *, restarts: int = 8, steps: int = 300, po
     cw = tf.constant(crossing_weight, tf.float32)
     pw = tf.constant(parallel_weight, tf.float32)
     sw = tf.constant(spacing_weight, tf.float32)
+    from .gan.losses import _expected_parallels, _pair_masks
+
     pair_masks = _pair_masks(target.shape[2])
 
     def train_step():
@@ -544,55 +546,6 @@ def inpaint(generator, target, known, *, restarts: int = 8, steps: int = 300, po
     rolls = np.where(known[:, :, None, :], target, generated).astype(np.float32)
     return InpaintResult(rolls=rolls, generated=generated, latents=chosen, agreement=agree[np.arange(n), best],
                          agreement_start=agreement_start, history=history)
-
-
-def _pair_masks(n_pitches, pitch_offset=PITCH_OFFSET):
-    """Per voice pair (u, l): the column ranges of both voices and ``(2, P_u, P_l)`` float32 interval masks.
-
-    Mask 0: ``|a - b|`` is a fifth or compound fifth; mask 1: a (compound) octave, not a unison (music21's rules,
-    as :func:`musiclib.metrics.voice_leading` counts them).
-    """
-    spans = []
-    for v in VOICES:
-        low, high = VOICE_RANGES[v]
-        spans.append((max(low - pitch_offset, 0), min(high - pitch_offset, n_pitches - 1) + 1))
-    out = []
-    for i in range(4):
-        for j in range(i + 1, 4):
-            (a0, a1), (b0, b1) = spans[i], spans[j]
-            d = np.abs(np.arange(a0, a1)[:, None] - np.arange(b0, b1)[None, :])
-            masks = np.stack([d % 12 == 7, (d % 12 == 0) & (d > 0)]).astype(np.float32)
-            out.append((i, j, (a0, a1), (b0, b1), masks))
-    return out
-
-
-def _expected_parallels(before, after, pair_masks):
-    """Expected parallel fifths plus octaves per piece for the transitions ``before[:, k] → after[:, k]``.
-
-    ``before``, ``after``: ``(N, K, 4, P)`` pitch probabilities per cell (a rest takes the rest), voices
-    independent. For a voice pair (u, l) and an interval class M, a parallel needs M at both steps and both voices
-    moving: ``[a≠c][b≠d] = 1 - [a=c] - [b=d] + [a=c][b=d]`` turns the expectation into four products of matrix
-    products, all differentiable. Only columns inside each voice's range are used (the generator puts nothing
-    elsewhere). One case :func:`musiclib.metrics.voice_leading` also counts is left out: unison to octave (or back)
-    in contrary motion. The chapter-09 generator holds its notes for two sixteenth steps, so its voices move only into
-    even steps: the transitions from step 2k+1 to 2k+2 are the only ones whose parallels depend on the latent.
-    """
-    import tensorflow as tf
-
-    total = 0.0
-    for i, j, (a0, a1), (b0, b1), masks in pair_masks:
-        u0, u1 = before[:, :, i, a0:a1], after[:, :, i, a0:a1]  # (N, K, Pu)
-        l0, l1 = before[:, :, j, b0:b1], after[:, :, j, b0:b1]  # (N, K, Pl)
-        uu, ll = u0 * u1, l0 * l1
-        for m in masks:
-            g0, g1 = tf.einsum("nkb,ab->nka", l0, m), tf.einsum("nkb,ab->nka", l1, m)  # P(interval in M | upper a)
-            h0, h1 = tf.einsum("nka,ab->nkb", u0, m), tf.einsum("nka,ab->nkb", u1, m)
-            term1 = tf.reduce_sum(u0 * g0, axis=-1) * tf.reduce_sum(u1 * g1, axis=-1)
-            term2 = tf.reduce_sum(uu * g0 * g1, axis=-1)
-            term3 = tf.reduce_sum(ll * h0 * h1, axis=-1)
-            term4 = tf.reduce_sum(uu * tf.einsum("nkb,ab->nka", ll, m), axis=-1)
-            total += tf.reduce_sum(term1 - term2 - term3 + term4, axis=1)
-    return total
 
 
 def _rule_rates(index, n_pitches):

@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--out", required=True, type=Path, help="run folder (new or empty; an existing run needs --resume)")
     train.add_argument("--epochs", type=_positive_int, default=None, help="override the preset's number of epochs")
     train.add_argument("--seed", type=_nonnegative_int, default=0, help="seed of weights, noise and data order (default 0)")
+    train.add_argument("--parallel-weight", type=float, default=None,
+                       help="chorales: weight of the parallel fifths/octaves penalty in the generator's loss "
+                       "(musiclib.gan.losses.expected_parallel_motion; default 0, none; chapter 10 tries 100)")
+    train.add_argument("--parallel-from-epoch", type=_nonnegative_int, default=None,
+                       help="epochs trained without that penalty first (default 0; chapter 10 waits 16)")
     train.add_argument("--resume", action="store_true", help="continue the run in --out from its last complete checkpoint")
     train.add_argument("--checkpoint-every", type=_positive_int, default=None, help="steps between checkpoints (default 200)")
     train.add_argument("--strategy", choices=STRATEGIES, default="default",
@@ -151,7 +156,16 @@ def _train(args) -> int:
     from .gan import training
 
     overrides = {} if args.checkpoint_every is None else {"checkpoint_every": args.checkpoint_every}
-    config = training.make_config(args.config, task=args.task, loss=args.loss, epochs=args.epochs, seed=args.seed, **overrides)
+    if args.parallel_weight is not None:
+        overrides["parallel_weight"] = args.parallel_weight
+    if args.parallel_from_epoch is not None:
+        overrides["parallel_from_epoch"] = args.parallel_from_epoch
+    try:
+        config = training.make_config(args.config, task=args.task, loss=args.loss, epochs=args.epochs, seed=args.seed,
+                                      **overrides)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     if args.resume and (args.out / "run.json").exists():
         saved = json.loads((args.out / "run.json").read_text())["config"]
         if training._model_part(saved) != training._model_part(config) or saved["data"] != config["data"]:

@@ -138,29 +138,6 @@ def test_rule_penalties_run_and_keep_the_conditioning(tiny_generator):
     assert (res.rolls[..., 0] == soprano).all() and is_valid_voice_roll(res.rolls)
 
 
-def test_expected_parallels_equal_the_metric_on_one_hot_eighth_note_rolls():
-    import tensorflow as tf
-
-    from musiclib.baselines import random_rolls
-
-    rolls = random_rolls(6, seed=2)  # voices move on even steps only, as the generator's do
-    rolls[0] = 0  # and a hand-made one: S G4 / B C3 -> A4 / D3 (fifths), then C5 / C3 -> D5 / D3 (octaves)
-    for t, (s, b) in enumerate([(67, 48), (69, 50), (72, 48), (74, 50)]):
-        rolls[0, 4 * t : 4 * t + 4, s - PITCH_OFFSET, 0] = rolls[0, 4 * t : 4 * t + 4, b - PITCH_OFFSET, 3] = 1
-    counts = metrics.voice_leading(rolls)
-    q = np.moveaxis(rolls, -1, -2)
-    expected = ap._expected_parallels(tf.constant(q[:, 1:-1:2]), tf.constant(q[:, 2::2]), ap._pair_masks(64)).numpy()
-    # The penalty leaves out one case the metric counts: unison <-> octave in contrary motion.
-    moves = metrics.voice_pair_moves(rolls)
-    unison = (moves[:, 3] == moves[:, 4]) | (moves[:, 5] == moves[:, 6])
-    contrary = np.sign(moves[:, 5] - moves[:, 3]) != np.sign(moves[:, 6] - moves[:, 4])
-    octave_like = (np.abs(moves[:, 3] - moves[:, 4]) % 12 == 0) & (np.abs(moves[:, 5] - moves[:, 6]) % 12 == 0)
-    left_out = np.bincount(moves[unison & contrary & octave_like & (moves[:, 5] != moves[:, 3]) & (moves[:, 6] != moves[:, 4]), 0],
-                           minlength=len(rolls))
-    np.testing.assert_allclose(expected, counts["parallel_fifths"] + counts["parallel_octaves"] - left_out, atol=1e-4)
-    assert expected[0] == pytest.approx(2)  # the leap A4 / D3 -> C5 / C3 is neither
-
-
 def test_continue_piece_keeps_the_first_bar(tiny_generator):
     from musiclib.baselines import random_rolls
 

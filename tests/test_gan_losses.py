@@ -40,7 +40,8 @@ def _reference_g_loss(f, kind):
 
 def test_loss_kinds_tuple():
     assert LOSS_KINDS == ("minimax", "nonsaturating", "wasserstein", "hinge", "least_squares")
-    assert set(losses.__all__) == {"LOSS_KINDS", "discriminator_loss", "generator_loss", "gradient_penalty"}
+    assert set(losses.__all__) == {"LOSS_KINDS", "discriminator_loss", "generator_loss", "gradient_penalty",
+                                   "expected_parallel_motion"}
 
 
 @pytest.mark.parametrize("kind", LOSS_KINDS)
@@ -305,3 +306,113 @@ def test_gradient_penalty_weight_zero(rng):
 def test_bad_inputs_raise_value_error(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+# --- expected_parallel_motion: the rule penalty of the chorale generator (chapter 10) -------------------------------
+
+def test_expected_parallel_motion_equals_the_metric_on_one_hot_eighth_note_rolls():
+    from musiclib import metrics
+    from musiclib.baselines import random_rolls
+    from musiclib.data import PITCH_OFFSET
+
+    rolls = random_rolls(6, seed=2)  # voices move on even steps only, as the generator's do
+    rolls[0] = 0  # and a hand-made one: S G4 / B C3 -> A4 / D3 (fifths), then C5 / C3 -> D5 / D3 (octaves)
+    for t, (s, b) in enumerate([(67, 48), (69, 50), (72, 48), (74, 50)]):
+        rolls[0, 4 * t : 4 * t + 4, s - PITCH_OFFSET, 0] = rolls[0, 4 * t : 4 * t + 4, b - PITCH_OFFSET, 3] = 1
+    counts = metrics.voice_leading(rolls)
+    expected, moves_expected = (t.numpy() for t in losses.expected_parallel_motion(rolls))
+    # The penalty leaves out one case the metric counts: unison <-> octave in contrary motion.
+    moves = metrics.voice_pair_moves(rolls)
+    unison = (moves[:, 3] == moves[:, 4]) | (moves[:, 5] == moves[:, 6])
+    contrary = np.sign(moves[:, 5] - moves[:, 3]) != np.sign(moves[:, 6] - moves[:, 4])
+    octave_like = (np.abs(moves[:, 3] - moves[:, 4]) % 12 == 0) & (np.abs(moves[:, 5] - moves[:, 6]) % 12 == 0)
+    left_out = np.bincount(moves[unison & contrary & octave_like & (moves[:, 5] != moves[:, 3]) & (moves[:, 6] != moves[:, 4]), 0],
+                           minlength=len(rolls))
+    np.testing.assert_allclose(expected, counts["parallel_fifths"] + counts["parallel_octaves"] - left_out, atol=1e-4)
+    assert expected[0] == pytest.approx(2)  # the leap A4 / D3 -> C5 / C3 is neither
+    assert (expected[1:] > 0).any()  # the random rolls have some, so the comparison above is not 0 == 0
+    # On one-hot rolls changing only at eighth notes the expected moves are the metric's pair moves, exactly.
+    np.testing.assert_allclose(moves_expected, counts["pair_moves"], atol=1e-3)
+
+
+def _soft_roll(rng, n_pitches=64):
+    """Probabilities per eighth note (held two steps), each voice on 3 pitches of its own octave plus a rest."""
+    from musiclib.data import PITCH_OFFSET
+
+    probs = np.zeros((32, n_pitches, 4), np.float32)
+    bases = [72, 60, 52, 40]  # disjoint octaves S A T B: no unisons, so no left-out case
+    for v, base in enumerate(bases):
+        cols = base - PITCH_OFFSET + np.array([0, 2, 7])
+        w = rng.dirichlet(np.ones(4), size=32).astype(np.float32)  # three pitches and the rest
+        probs[:, cols, v] = w[:, :3]
+    return np.repeat(probs, 2, axis=0)  # (64, P, 4)
+
+
+def test_expected_parallel_motion_matches_sampled_rolls():
+    """The closed form against Monte Carlo: draw one-hot rolls cell by cell and count with the metric."""
+    from musiclib import metrics
+
+    rng = np.random.default_rng(0)
+    probs = _soft_roll(rng)
+    expected, expected_moves = (float(t.numpy()[0]) for t in losses.expected_parallel_motion(probs[None]))
+    n = 4000
+    eighth = probs[::2]  # (32, P, 4)
+    full = np.concatenate([eighth, np.clip(1 - eighth.sum(axis=1, keepdims=True), 0, 1)], axis=1)  # rest last
+    cdf = np.cumsum(full, axis=1)
+    u = rng.random((n, 32, 1, 4))
+    choice = (u > cdf[None]).sum(axis=2)  # (n, 32, 4) index, P = rest
+    rolls = np.zeros((n, 32, 65, 4), np.float32)
+    np.put_along_axis(rolls, choice[:, :, None, :], 1.0, axis=2)
+    rolls = np.repeat(rolls[:, :, :64], 2, axis=1)
+    counts = metrics.voice_leading(rolls)
+    sampled = counts["parallel_fifths"] + counts["parallel_octaves"]
+    # Monte Carlo standard error of the mean, from the sample itself; 4 of them is far beyond chance.
+    assert expected > 1  # enough parallels in this roll that the check has something to find
+    assert abs(sampled.mean() - expected) < 4 * sampled.std() / np.sqrt(n)
+    moves = counts["pair_moves"]
+    assert abs(moves.mean() - expected_moves) < 4 * moves.std() / np.sqrt(n)
+
+
+def test_expected_parallel_motion_gradient_matches_finite_differences():
+    rng = np.random.default_rng(1)
+    probs = tf.constant(_soft_roll(rng)[None])
+    with tf.GradientTape() as tape:
+        tape.watch(probs)
+        parallels, moves = losses.expected_parallel_motion(probs)
+        value = parallels[0] / moves[0]  # the penalty's ratio: both parts' gradients are checked
+    grad = tape.gradient(value, probs).numpy()
+    assert np.isfinite(grad).all() and np.abs(grad).max() > 0
+    # Central differences in float64 by re-evaluating with one cell nudged (the function is multilinear in cells).
+    for t, p, v in [(3, 72 - 28, 0), (4, 60 - 28, 1), (9, 40 - 28 + 7, 3)]:
+        from musiclib.data import PITCH_OFFSET
+
+        assert PITCH_OFFSET == 28
+        h = 1e-2
+        up, down = probs.numpy().copy(), probs.numpy().copy()
+        up[0, t, p, v] += h
+        down[0, t, p, v] -= h
+        ratio = lambda x: float(np.divide(*(t.numpy()[0] for t in losses.expected_parallel_motion(x))))  # noqa: E731
+        fd = (ratio(up) - ratio(down)) / (2 * h)
+        assert grad[0, t, p, v] == pytest.approx(fd, rel=2e-3, abs=1e-6)
+
+
+def test_expected_parallel_motion_zero_without_parallels_and_hold_one_counts_every_step():
+    from musiclib.data import PITCH_OFFSET
+
+    x = np.zeros((1, 4, 64, 4), np.float32)
+    x[0, :2, [76 - PITCH_OFFSET, 67 - PITCH_OFFSET, 60 - PITCH_OFFSET, 48 - PITCH_OFFSET], [0, 1, 2, 3]] = 1
+    x[0, 2:, [77 - PITCH_OFFSET, 67 - PITCH_OFFSET, 60 - PITCH_OFFSET, 47 - PITCH_OFFSET], [0, 1, 2, 3]] = 1  # contrary
+    parallels, moves = losses.expected_parallel_motion(x)
+    assert float(parallels[0]) == 0.0 and float(moves[0]) == 5.0  # S and B move, A and T hold: 5 of 6 pairs move
+    y = np.zeros((1, 2, 64, 4), np.float32)
+    y[0, 0, [44, 32, 25, 13], [0, 1, 2, 3]] = 1  # C5 C4 F3 F2: fifths and octaves only
+    y[0, 1, [46, 34, 27, 15], [0, 1, 2, 3]] = 1  # all up a tone
+    parallels, moves = losses.expected_parallel_motion(y, hold=1)
+    assert (float(parallels[0]), float(moves[0])) == pytest.approx((6.0, 6.0))  # 6 of 6 pairs, one move
+
+
+@pytest.mark.parametrize("shape, hold, match", [((2, 64, 64), 2, "probs"), ((2, 64, 64, 3), 2, "probs"),
+                                                ((1, 64, 64, 4), 0, "hold"), ((1, 64, 64, 4), 33, "hold")])
+def test_expected_parallel_motion_rejects_bad_input(shape, hold, match):
+    with pytest.raises(ValueError, match=match):
+        losses.expected_parallel_motion(np.zeros(shape, np.float32), hold=hold)

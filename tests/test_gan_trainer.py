@@ -431,6 +431,27 @@ def test_discriminator_update_matches_hand_computation(loss_kind):
     np.testing.assert_allclose(float(discriminator.layers[0].bias.numpy()[0]), b0 - lr * grad_b, rtol=1e-5, atol=1e-6)
 
 
+def test_generator_penalty_joins_the_generator_update_only():
+    # G(z) = c (zero kernel) against a frozen linear critic D(x) = w·x + b (learning rate 0), Wasserstein loss and the
+    # penalty λ·|G(z)|²: G's bias moves by -lr·(-w + 2λc), and the logged penalty is λ|c|².
+    w0, b0, c, lam, lr = np.array([[0.8], [-0.3]]), 0.1, np.array([0.5, -1.0]), 0.7, 0.1
+    generator = keras.Sequential([keras.Input((LATENT,)), keras.layers.Dense(DIM, kernel_initializer="zeros",
+                                                                            bias_initializer=keras.initializers.Constant(c))])
+    discriminator = keras.Sequential([keras.Input((DIM,)), keras.layers.Dense(1)])
+    discriminator.layers[0].kernel.assign(w0.astype("float32"))
+    discriminator.layers[0].bias.assign(np.array([b0], dtype="float32"))
+    gan = GAN(generator, discriminator, seed=0)
+    gan.compile(keras.optimizers.SGD(0.0), keras.optimizers.SGD(lr), loss_kind="wasserstein", run_eagerly=True,
+                generator_penalty=lambda fake: lam * tf.reduce_mean(tf.reduce_sum(fake**2, axis=-1)))
+    logs = gan.train_step(tf.constant(np.ones((4, DIM)), dtype="float32"))
+    np.testing.assert_allclose(generator.layers[0].bias.numpy(), c - lr * (-w0.ravel() + 2 * lam * c), rtol=1e-5)
+    assert float(logs["penalty"]) == pytest.approx(lam * float(c @ c), rel=1e-5)
+    np.testing.assert_array_equal(discriminator.layers[0].kernel.numpy(), w0.astype("float32"))
+    assert "penalty" not in make_gan().metrics_names and "penalty" not in [m.name for m in make_gan().metrics]
+    with pytest.raises(ValueError, match="generator_penalty"):
+        make_gan().compile(keras.optimizers.Adam(), keras.optimizers.Adam(), generator_penalty=3.0)
+
+
 # ---- checkpoints: learning rate, divergence, damage, atomic writes ----------------------
 
 

@@ -65,6 +65,43 @@ def test_make_config_presets_and_bad_keys():
         training.make_config("quick", seed=-1)
 
 
+def test_parallel_weight_adds_the_rule_penalty_and_is_checked(tmp_path):
+    assert training.build_gan(tiny_config()).generator_penalty is None  # weight 0: the plain GAN
+    config = tiny_config(parallel_weight=50.0)
+    config["epochs"] = 1
+    gan = training.train(config, tiny_data(), tmp_path / "run", progress=False, verbose=False)
+    row = gan.history_rows[-1]
+    assert 0 <= row["penalty"] <= 50 and "penalty" in (tmp_path / "run" / "log.csv").read_text().splitlines()[0]
+    # The penalty is the weight times the batch's share of voice-pair moves in parallel: one roll moves all six pairs
+    # in parallel, the other holds (no moves), so the share is 6 / 6.
+    y = np.zeros((2, 4, 64, 4), np.float32)
+    y[:, :2, [44, 32, 25, 13], [0, 1, 2, 3]] = 1  # C5 C4 F3 F2
+    y[0, 2:, [46, 34, 27, 15], [0, 1, 2, 3]] = 1  # all up a tone
+    y[1, 2:, [44, 32, 25, 13], [0, 1, 2, 3]] = 1  # held: no move
+    assert float(gan.generator_penalty(y)) == pytest.approx(50.0)
+    assert float(gan.generator_penalty(y[1:])) == 0.0  # no moves at all: nothing to penalise
+    # Given that the voices sound: handing probability to the rest does not lower it (resting is no escape).
+    assert float(gan.generator_penalty(0.3 * y)) == pytest.approx(50.0)
+    saved = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert saved["config"]["parallel_weight"] == 50.0
+    # parallel_from_epoch: the penalty waits, logged as 0 until then, on from that (0-based) epoch.
+    late = tiny_config(parallel_weight=50.0, parallel_from_epoch=1)
+    gan = training.train(late, tiny_data(), tmp_path / "late", progress=False, verbose=False)
+    assert gan.history_rows[0]["penalty"] == 0.0 and float(gan.generator_penalty.active.numpy()) == 1.0
+    gan.generator_penalty.set_epoch(0)
+    assert float(gan.generator_penalty(y)) == 0.0
+    with pytest.raises(ValueError, match="parallel_from_epoch"):
+        training.make_config("quick", parallel_weight=1.0, parallel_from_epoch=-1)
+    with pytest.raises(ValueError, match="parallel_weight"):
+        training.make_config("quick", parallel_weight=-1.0)
+    with pytest.raises(ValueError, match="parallel_weight"):
+        training.make_config("quick", task="timbre", parallel_weight=1.0)
+    # A run folder trained without the penalty is another model: resuming it with one is refused.
+    with pytest.raises(ValueError):
+        training.train(tiny_config(parallel_weight=0.0), tiny_data(), tmp_path / "run", resume=True,
+                       progress=False, verbose=False)
+
+
 def test_run_folder_holds_everything_and_rebuilds_alone(uninterrupted):
     out, weights, rows = uninterrupted
     assert {"run.json", "checkpoint.npz", "log.csv", "generator.keras", "samples"} <= {p.name for p in out.iterdir()}
@@ -268,13 +305,17 @@ def test_python_dash_m_musiclib_runs_the_command_line():
 def test_cli_help_explains_every_option(command, capsys):
     code, out, _ = _main(capsys, *command, "--help")
     assert code == 0
-    for option in {"train": ["--task", "--config", "--loss", "--out", "--epochs", "--resume", "--seed", "--strategy"],
+    for option in {"train": ["--task", "--config", "--loss", "--out", "--epochs", "--resume", "--seed", "--strategy",
+                             "--parallel-weight", "--parallel-from-epoch"],
                    "generate": ["--checkpoint", "--n", "--out", "--seed", "--renderer"],
                    "evaluate": ["--checkpoint", "--n", "--seed", "--json"]}[command[0]]:
         assert option in out
 
 
 @pytest.mark.parametrize("args", [["train"], ["train", "--out", "x", "--loss", "wgan"], ["train", "--out", "x", "--epochs", "0"],
+                                  ["train", "--out", "x", "--parallel-weight", "-1"],
+                                  ["train", "--out", "x", "--task", "timbre", "--parallel-weight", "5"],
+                                  ["train", "--out", "x", "--parallel-from-epoch", "-2"],
                                   ["generate", "--checkpoint", "x"], ["evaluate"], ["evaluate", "--checkpoint", "x", "--n", "0"],
                                   ["fly"]])
 def test_cli_bad_options_exit_2(args, capsys):

@@ -1,9 +1,9 @@
 """Exercise checkers for chapter 13_challenges_and_outlook ("check your understanding").
 
 13.1 asks how many listeners of a blind A/B test must pick the real Bach before guessing stops being a good
-explanation (a one-sided binomial test); 13.2 asks for an epoch read off the shipped model's training log
-(``data/pretrained/chorale_gan/log.csv``). The expected values are computed here, from the binomial distribution and
-from the log itself, so the notebook does not give them away.
+explanation (a one-sided binomial test); 13.2 asks for an epoch read off the training log chapter 13 reads, the first
+design's (``data/pretrained/chorale_gan/first_design/log.csv``). The expected values are computed here, from the
+binomial distribution and from the log itself, so the notebook does not give them away.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def ab_critical_count(n: int = AB_LISTENERS, alpha: float = AB_ALPHA) -> int:
 def _read_log(path=None) -> list:
     from ..config import DATA_DIR
 
-    path = DATA_DIR / "pretrained" / "chorale_gan" / "log.csv" if path is None else path
+    path = DATA_DIR / "pretrained" / "chorale_gan" / "first_design" / "log.csv" if path is None else path
     with open(path, newline="") as f:
         return [{key: float(value) for key, value in row.items()} for row in csv.DictReader(f)]
 
@@ -87,7 +87,8 @@ def first_epoch_reaching(column: str = "in_scale_rate", target: float = IN_SCALE
     target : float
         The value to reach.
     path : str or Path or None
-        A ``log.csv`` written by :func:`musiclib.gan.training.train`; None: the shipped model's.
+        A ``log.csv`` written by :func:`musiclib.gan.training.train`; None: the log chapter 13 reads, the first
+        design's (``data/pretrained/chorale_gan/first_design``).
 
     Returns
     -------

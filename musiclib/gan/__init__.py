@@ -28,7 +28,7 @@ from __future__ import annotations
 import importlib
 
 from . import losses, models, trainer
-from .losses import LOSS_KINDS, discriminator_loss, generator_loss, gradient_penalty
+from .losses import LOSS_KINDS, discriminator_loss, expected_parallel_motion, generator_loss, gradient_penalty
 from .models import (
     DISCRIMINATOR_NORMS,
     GENERATOR_NORMS,
@@ -60,6 +60,7 @@ __all__ = [
     "discriminator_loss",
     "generator_loss",
     "gradient_penalty",
+    "expected_parallel_motion",
     # models
     "build_mlp_generator",
     "build_mlp_discriminator",

@@ -33,7 +33,7 @@ import tensorflow as tf
 
 from .._validation import check_choice, check_nonnegative, check_nonnegative_int
 
-__all__ = ["LOSS_KINDS", "discriminator_loss", "generator_loss", "gradient_penalty"]
+__all__ = ["LOSS_KINDS", "discriminator_loss", "generator_loss", "gradient_penalty", "expected_parallel_motion"]
 
 #: The loss kinds understood by :func:`discriminator_loss` and :func:`generator_loss`.
 LOSS_KINDS = ("minimax", "nonsaturating", "wasserstein", "hinge", "least_squares")
@@ -331,3 +331,121 @@ def gradient_penalty(critic, real, fake, weight: float = 10.0, *, seed=None, tra
     axes = tf.range(1, tf.rank(grads))
     norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=axes) + _NORM_EPS)
     return tf.cast(weight, norms.dtype) * tf.reduce_mean(tf.square(norms - 1.0))
+
+
+def _pair_masks(n_pitches, pitch_offset=None):
+    """Per voice pair (u, l): the column ranges of both voices and ``(2, P_u, P_l)`` float32 interval masks.
+
+    Mask 0: ``|a - b|`` is a fifth or compound fifth; mask 1: a (compound) octave, not a unison (music21's rules,
+    as :func:`musiclib.metrics.voice_leading` counts them).
+    """
+    from ..data import PITCH_OFFSET, VOICE_RANGES, VOICES
+
+    pitch_offset = PITCH_OFFSET if pitch_offset is None else pitch_offset
+    spans = []
+    for v in VOICES:
+        low, high = VOICE_RANGES[v]
+        spans.append((max(low - pitch_offset, 0), min(high - pitch_offset, n_pitches - 1) + 1))
+    out = []
+    for i in range(4):
+        for j in range(i + 1, 4):
+            (a0, a1), (b0, b1) = spans[i], spans[j]
+            d = np.abs(np.arange(a0, a1)[:, None] - np.arange(b0, b1)[None, :])
+            masks = np.stack([d % 12 == 7, (d % 12 == 0) & (d > 0)]).astype(np.float32)
+            out.append((i, j, (a0, a1), (b0, b1), masks))
+    return out
+
+
+def _expected_parallels(before, after, pair_masks, *, with_moves=False):
+    """Expected parallel fifths plus octaves per piece for the transitions ``before[:, k] → after[:, k]``.
+
+    ``before``, ``after``: ``(N, K, 4, P)`` pitch probabilities per cell (a rest takes the rest), voices
+    independent. For a voice pair (u, l) and an interval class M, a parallel needs M at both steps and both voices
+    moving: ``[a≠c][b≠d] = 1 - [a=c] - [b=d] + [a=c][b=d]`` turns the expectation into four products of matrix
+    products, all differentiable. Only columns inside each voice's range are used (the generator puts nothing
+    elsewhere). One case :func:`musiclib.metrics.voice_leading` also counts is left out: unison to octave (or back)
+    in contrary motion. With ``with_moves`` also the expected voice-pair moves (both voices sound at both steps, at
+    least one changes pitch: the metric's denominator), as a second ``(N,)`` tensor.
+    """
+    total, moves = 0.0, 0.0
+    for i, j, (a0, a1), (b0, b1), masks in pair_masks:
+        u0, u1 = before[:, :, i, a0:a1], after[:, :, i, a0:a1]  # (N, K, Pu)
+        l0, l1 = before[:, :, j, b0:b1], after[:, :, j, b0:b1]  # (N, K, Pl)
+        uu, ll = u0 * u1, l0 * l1
+        for m in masks:
+            g0, g1 = tf.einsum("nkb,ab->nka", l0, m), tf.einsum("nkb,ab->nka", l1, m)  # P(interval in M | upper a)
+            h0, h1 = tf.einsum("nka,ab->nkb", u0, m), tf.einsum("nka,ab->nkb", u1, m)
+            term1 = tf.reduce_sum(u0 * g0, axis=-1) * tf.reduce_sum(u1 * g1, axis=-1)
+            term2 = tf.reduce_sum(uu * g0 * g1, axis=-1)
+            term3 = tf.reduce_sum(ll * h0 * h1, axis=-1)
+            term4 = tf.reduce_sum(uu * tf.einsum("nkb,ab->nka", ll, m), axis=-1)
+            total += tf.reduce_sum(term1 - term2 - term3 + term4, axis=1)
+        if with_moves:
+            sound = (tf.reduce_sum(u0, -1) * tf.reduce_sum(u1, -1) * tf.reduce_sum(l0, -1) * tf.reduce_sum(l1, -1))
+            held = tf.reduce_sum(uu, -1) * tf.reduce_sum(ll, -1)  # both sound, neither changes
+            moves += tf.reduce_sum(sound - held, axis=1)
+    return (total, moves) if with_moves else total
+
+
+def expected_parallel_motion(probs, *, hold=2, pitch_offset=None):
+    """Expected parallel fifths and octaves, and expected voice-pair moves, per roll; differentiable.
+
+    A generator's output gives each voice, at each step, a probability per pitch (the rest takes what is left).
+    Treating the cells as independent draws, the expected number of parallel fifths and octaves between any two
+    voices has a closed form (four products of matrix products per voice pair and interval, see Notes), and so has
+    the expected number of voice-pair moves, the denominator of :func:`musiclib.metrics.voice_leading_rates`'
+    parallel rate. Their ratio can stand in a loss: chapter 10 adds it to the chorale generator's loss
+    (``parallel_weight`` in :func:`musiclib.gan.training.make_config`). On one-hot rolls whose voices change only
+    at the ``hold`` boundaries both are exact counts.
+
+    Parameters
+    ----------
+    probs : tf.Tensor or array_like [shape=(n, time_steps, n_pitches, 4)]
+        Pitch probabilities per voice (the generator's output, :class:`musiclib.gan.models.VoiceSoftmax`); each
+        cell's column sums to at most 1.
+    hold : int, keyword-only
+        Steps each chosen note lasts (2: the chorale generator picks a note per eighth and holds it for two
+        sixteenth steps). Only the moves from step ``hold·k + hold - 1`` to ``hold·(k + 1)`` are counted: inside a
+        held note no voice moves. In [1, time_steps // 2].
+    pitch_offset : int or None, keyword-only
+        MIDI number of pitch column 0 (None: :data:`musiclib.data.PITCH_OFFSET`).
+
+    Returns
+    -------
+    parallels, pair_moves : tf.Tensor [shape=(n,)]
+        Expected parallel fifths plus octaves, and expected voice-pair moves (both voices sound before and after,
+        at least one changes pitch), summed over the six voice pairs and the transitions.
+
+    Raises
+    ------
+    ValueError
+        If ``probs`` is not 4-D with 4 voices or ``hold`` leaves no transition.
+
+    Notes
+    -----
+    For voices u above l and an interval class M (fifths; octaves without unisons), a parallel needs M at both
+    steps and both voices moving, ``[a≠c][b≠d] = 1 - [a=c] - [b=d] + [a=c][b=d]``, which turns the expectation over
+    the pitches ``a → c`` (upper) and ``b → d`` (lower) into four sums of products. A pair moves when both voices
+    sound at both steps, minus the cases where neither changes: ``s_u s_u' s_l s_l' - (Σ u·u')(Σ l·l')``. Not
+    counted, unlike :func:`musiclib.metrics.voice_leading`: a unison moving to an octave (or back) in contrary motion.
+
+    Examples
+    --------
+    >>> x = np.zeros((1, 4, 64, 4), "float32")
+    >>> x[0, :2, [44, 32, 25, 13], [0, 1, 2, 3]] = 1   # S A T B: C5 C4 F3 F2
+    >>> x[0, 2:, [46, 34, 27, 15], [0, 1, 2, 3]] = 1   # all up a tone: D5 D4 G3 G2
+    >>> parallels, moves = expected_parallel_motion(x)
+    >>> float(parallels[0]), float(moves[0])           # S-A, S-T, S-B, A-T, A-B, T-B: all parallel
+    (6.0, 6.0)
+    """
+    probs = tf.convert_to_tensor(probs, dtype=tf.float32)
+    if probs.shape.rank != 4 or probs.shape[-1] != 4:
+        raise ValueError(f"probs must have shape (n, time_steps, n_pitches, 4), got {tuple(probs.shape)}")
+    time_steps = probs.shape[1]
+    hold = check_nonnegative_int("hold", hold)
+    if hold < 1 or time_steps is None or time_steps // hold < 2:
+        raise ValueError(f"hold={hold!r} must be an integer in [1, time_steps // 2] = [1, {(time_steps or 0) // 2}]")
+    q = tf.transpose(probs, (0, 1, 3, 2))  # (n, T, 4, P)
+    k = time_steps // hold - 1
+    before, after = q[:, hold - 1 : -1 : hold][:, :k], q[:, hold::hold][:, :k]
+    return _expected_parallels(before, after, _pair_masks(probs.shape[2], pitch_offset), with_moves=True)

@@ -330,7 +330,8 @@ class GAN(keras.Model):
        update D only. Every critic step reuses the same real batch ``x`` with
        fresh noise, as keras.io's WGAN-GP example does; the WGAN papers draw
        a new real batch for each critic step.
-    2. Draw a fresh z, compute ``generator_loss(D(G(z)))`` under a second tape
+    2. Draw a fresh z, compute ``generator_loss(D(G(z)))`` (plus
+       ``generator_penalty(G(z))`` when one is given) under a second tape
        and update G only (D's weights receive no update from this step).
 
     A conditional GAN does the same with ``G([z, y])`` and ``D([x, y])``, the
@@ -388,6 +389,7 @@ class GAN(keras.Model):
         self.loss_kind = "nonsaturating"
         self.gp_weight = 0.0
         self.d_steps = 1
+        self.generator_penalty = None
         self.d_optimizer = None
         self.g_optimizer = None
         self._trackers = []
@@ -395,7 +397,8 @@ class GAN(keras.Model):
         # build through `call` (which a GAN does not have) when fit runs under a tf.distribute strategy.
         self.built = True
 
-    def compile(self, d_optimizer, g_optimizer, *, loss_kind="nonsaturating", gp_weight=0.0, d_steps=1, **kwargs):
+    def compile(self, d_optimizer, g_optimizer, *, loss_kind="nonsaturating", gp_weight=0.0, d_steps=1,
+                generator_penalty=None, **kwargs):
         """Choose the optimizers, the loss kind and the critic schedule.
 
         Parameters
@@ -412,6 +415,10 @@ class GAN(keras.Model):
             Discriminator (critic) updates per generator update, ``n_critic``
             in the WGAN papers (5 there; 1 for the other losses), in
             [1, :data:`MAX_D_STEPS`] = [1, 100].
+        generator_penalty : callable or None, keyword-only
+            ``penalty(fake) -> scalar tensor`` added to the generator's loss (already weighted), e.g. a rule of
+            four-part writing (:func:`musiclib.gan.training.build_gan` makes one from the config's
+            ``parallel_weight``). Logged as ``penalty``; the critic never sees it. None: the plain GAN.
         **kwargs
             Passed to ``keras.Model.compile`` (e.g. ``steps_per_execution``).
 
@@ -429,6 +436,9 @@ class GAN(keras.Model):
         self.loss_kind = check_choice("loss_kind", loss_kind, LOSS_KINDS)
         self.gp_weight = check_nonnegative("gp_weight", gp_weight)
         self.d_steps = check_positive_int("d_steps", d_steps)
+        if generator_penalty is not None and not callable(generator_penalty):
+            raise ValueError(f"generator_penalty={generator_penalty!r} must be a callable (fake -> scalar) or None")
+        self.generator_penalty = generator_penalty
         if self.d_steps > MAX_D_STEPS:
             raise ValueError(f"d_steps={d_steps!r} must be an integer in [1, {MAX_D_STEPS}]")
         super().compile(**kwargs)
@@ -446,6 +456,9 @@ class GAN(keras.Model):
         if self.gp_weight > 0:
             self.gp_tracker = keras.metrics.Mean(name="gp")
             self._trackers.append(self.gp_tracker)
+        if self.generator_penalty is not None:
+            self.penalty_tracker = keras.metrics.Mean(name="penalty")
+            self._trackers.append(self.penalty_tracker)
 
     @property
     def metrics(self):
@@ -504,17 +517,24 @@ class GAN(keras.Model):
             self.d_optimizer.apply_gradients(zip(d_grads, d_vars))
 
         with tf.GradientTape() as g_tape:
-            fake_logits = discriminate(generate(self._noise(batch_size)))
+            fake = generate(self._noise(batch_size))
+            fake_logits = discriminate(fake)
             g_loss = generator_loss(fake_logits, kind=self.loss_kind)
-            g_scaled = g_loss / replicas
+            g_total = g_loss
+            if self.generator_penalty is not None:
+                penalty = tf.cast(self.generator_penalty(fake), g_loss.dtype)
+                g_total = g_loss + penalty
+            g_scaled = g_total / replicas
         g_grads = g_tape.gradient(g_scaled, g_vars)
         self.g_optimizer.apply_gradients(zip(g_grads, g_vars))
 
-        self.loss_tracker.update_state(d_total + g_loss)
+        self.loss_tracker.update_state(d_total + g_total)
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         if self.gp_weight > 0:
             self.gp_tracker.update_state(gp)
+        if self.generator_penalty is not None:
+            self.penalty_tracker.update_state(penalty)
         return {m.name: m.result() for m in self._trackers}
 
     def _infer(self, which, x, labels=None):
