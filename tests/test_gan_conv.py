@@ -6,8 +6,8 @@ import pytest
 
 from musiclib import voices
 from musiclib.data import N_PITCHES, PITCH_OFFSET
-from musiclib.gan.models import (ContourLogits, HarmonicIntervals, VoiceSoftmax, build_conv_discriminator, build_conv_generator,
-                                 count_parameters)
+from musiclib.gan.models import (ContourLogits, HarmonicIntervals, ParallelMotion, VoiceSoftmax, build_conv_discriminator,
+                                 build_conv_generator, count_parameters)
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +130,114 @@ def test_discriminator_with_intervals_takes_penalty_gradients_and_saves(rng, tmp
 def test_harmonic_intervals_need_four_voices():
     with pytest.raises(ValueError, match="4 voices"):
         HarmonicIntervals()(np.zeros((1, 16, N_PITCHES, 3), np.float32))
+
+
+_PAIRS = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
+
+
+def _motion_by_loop(pitch):
+    """Parallel fifths, parallel octaves (or unisons) and moves per roll, step and voice pair, note by note."""
+    n, steps, _ = pitch.shape
+    out = np.zeros((n, steps, 6, 3))
+    for i, t in np.ndindex(n, steps):
+        if t == 0:
+            continue
+        for k, (u, l) in enumerate(_PAIRS):
+            a, b, c, d = pitch[i, t - 1, u], pitch[i, t - 1, l], pitch[i, t, u], pitch[i, t, l]
+            if min(a, b, c, d) < 0 or (a == c and b == d):
+                continue
+            out[i, t, k, 2] = 1
+            if a != c and b != d:
+                out[i, t, k, 0] = (a - b) % 12 == 7 and (c - d) % 12 == 7
+                out[i, t, k, 1] = (a - b) % 12 == 0 and (c - d) % 12 == 0
+    return out
+
+
+def test_parallel_motion_counts_parallels_and_moves_of_decoded_voices(rng):
+    roll, pitch = _random_voice_roll(rng, 4)
+    held = rng.random(pitch.shape) < 0.3  # some voices hold their pitch: not a move, never a parallel
+    for t in range(1, pitch.shape[1]):
+        pitch[:, t][held[:, t]] = pitch[:, t - 1][held[:, t]]
+    fifths = rng.random(pitch.shape[:2]) < 0.4  # and some steps put S–B a fifth (or twelfth ...) apart
+    pitch[..., 3] = np.where(fifths & (pitch[..., 0] >= 0), pitch[..., 0] - 19, pitch[..., 3])
+    roll[:] = 0
+    i, t, v = np.nonzero(pitch >= 0)
+    roll[i, t, pitch[i, t, v], v] = 1
+    assert voices.is_valid_voice_roll(roll)
+    expected = _motion_by_loop(pitch)
+    assert expected[..., 0].sum() >= 5 and expected[..., 1].sum() >= 1 and expected[..., 2].sum() > 100
+    got = keras.ops.convert_to_numpy(ParallelMotion()(roll))
+    assert got.shape == (4, 64, 6 * 3)
+    # one-hot input: sums of products of 0s and 1s, exact in float32
+    np.testing.assert_array_equal(got.reshape(expected.shape), expected)
+
+
+def test_parallel_motion_of_probabilities_is_the_expected_count(rng):
+    """Against brute force: every combination of the four pitches of a pair's transition, weighted, in float64."""
+    n, steps, support = 2, 6, 7
+    mask = voices.voice_pitch_mask()
+    columns = [np.sort(rng.choice(np.flatnonzero(mask[:, v]), support, replace=False)) for v in range(4)]
+    p = np.zeros((n, steps, N_PITCHES, 4))
+    for v in range(4):
+        w = rng.random((n, steps, support))
+        p[:, :, columns[v], v] = 0.8 * w / w.sum(-1, keepdims=True)  # a fifth of each cell's mass is a rest
+    got = keras.ops.convert_to_numpy(ParallelMotion()(p.astype(np.float32))).reshape(n, steps, 6, 3)
+    assert (got[:, 0] == 0).all()
+    for k, (u, l) in enumerate(_PAIRS):
+        a, b = columns[u], columns[l]
+        before = (a[:, None] - b[None, :]) % 12  # class at the first step, [a, b]; the same grid at the second
+        moved = (a[:, None, None, None] != a[None, None, :, None]) & (b[None, :, None, None] != b[None, None, None, :])
+        kinds = [(before == 7)[:, :, None, None] & (before == 7)[None, None] & moved,
+                 (before == 0)[:, :, None, None] & (before == 0)[None, None] & moved,
+                 ~((a[:, None, None, None] == a[None, None, :, None]) & (b[None, :, None, None] == b[None, None, None, :]))]
+        pu, pl = p[:, :, a, u], p[:, :, b, l]
+        for kind, indicator in enumerate(kinds):
+            expected = np.einsum("nta,ntb,ntc,ntd,abcd->nt", pu[:, :-1], pl[:, :-1], pu[:, 1:], pl[:, 1:],
+                                 np.broadcast_to(indicator, (support,) * 4).astype(float))
+            # float32 products and sums of a few dozen terms of size <= 1: a few float32 steps
+            np.testing.assert_allclose(got[:, 1:, k, kind], expected, rtol=1e-5, atol=1e-6)
+    assert got[:, 1:, :, 2].min() > 0.1  # the expected moves are not vacuous
+
+
+def test_parallel_motion_agrees_with_the_voice_leading_metric_on_chorales():
+    """On Bach's windows the two rare differences (unisons, crossed pairs) leave the counts close to music21's rules."""
+    from musiclib import metrics
+    from musiclib.data import load_pianorolls
+
+    rolls = load_pianorolls("train", voices="separate", bars=4, hop_bars=4, transpose="normalize", limit=24)
+    got = keras.ops.convert_to_numpy(ParallelMotion()(rolls)).reshape(len(rolls), -1, 6, 3)
+    counts = metrics.voice_leading(rolls)
+    np.testing.assert_array_equal(got[..., 2].sum(axis=(1, 2)), counts["pair_moves"])
+    assert abs(got[..., :2].sum() - (counts["parallel_fifths"] + counts["parallel_octaves"]).sum()) <= 2
+
+
+def test_discriminator_with_motion_takes_penalty_gradients_and_saves(rng, tmp_path):
+    import tensorflow as tf
+
+    d = build_conv_discriminator(width=8, intervals=True, motion=True, seed=0)
+    roll, _ = _random_voice_roll(rng, 2)
+    x = tf.constant(0.5 * roll + 0.5 * rng.random(roll.shape).astype(np.float32))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = d(x)
+    grad = tape.gradient(y, x).numpy()
+    assert np.isfinite(grad).all() and np.abs(grad).max() > 0
+    d.save(tmp_path / "d.keras")
+    loaded = keras.saving.load_model(tmp_path / "d.keras", safe_mode=True)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded(roll)), keras.ops.convert_to_numpy(d(roll)), rtol=1e-5,
+                               atol=1e-6)
+    assert d.count_params() > build_conv_discriminator(width=8, intervals=True, seed=0).count_params()
+
+
+@pytest.mark.parametrize("shape, match", [((1, 16, N_PITCHES, 3), "4 voices"), ((1, 1, N_PITCHES, 4), "2 time steps")])
+def test_parallel_motion_rejects_bad_shapes(shape, match):
+    with pytest.raises(ValueError, match=match):
+        ParallelMotion()(np.zeros(shape, np.float32))
+
+
+def test_discriminator_motion_must_be_a_bool():
+    with pytest.raises(ValueError, match="motion"):
+        build_conv_discriminator(width=8, motion="yes")
 
 
 def test_same_seed_same_weights(small_pair):

@@ -31,6 +31,7 @@ __all__ = [
     "VoiceSoftmax",
     "ContourLogits",
     "HarmonicIntervals",
+    "ParallelMotion",
     "GENERATOR_NORMS",
     "DISCRIMINATOR_NORMS",
     "build_conv_generator",
@@ -372,6 +373,92 @@ class HarmonicIntervals(keras.layers.Layer):
         return (input_shape[0], input_shape[1], 6 * 12)
 
 
+@keras.saving.register_keras_serializable(package="musiclib")
+class ParallelMotion(keras.layers.Layer):
+    """Parallel fifths, parallel octaves and moves of every voice pair, at every step of a four-voice roll.
+
+    Input: a roll ``(batch, time_steps, n_pitches, 4)`` (soprano, alto, tenor, bass). Output ``(batch, time_steps,
+    6 * 3)``: for each of the 6 voice pairs (upper ``u``, lower ``l``: SA, ST, SB, AT, AB, TB, as
+    :class:`HarmonicIntervals`) and the transition from step ``t - 1`` to step ``t``,
+
+    - parallel fifths: the interval class ``(u - l) mod 12`` is 7 at both steps and both voices change pitch;
+    - parallel octaves: the same for class 0 (octaves, and unisons too);
+    - moves: both voices sound at both steps and at least one changes pitch.
+
+    For a one-hot roll these are counts; for probabilities, their expectations with every voice's pitch drawn
+    independently from its column. Step 0 has no transition and holds zeros. The counts differ from
+    :func:`musiclib.metrics.voice_leading`'s (music21's rules) in two rare cases: parallel unisons count as octaves,
+    and crossed voices are classed by ``(u - l) mod 12`` (a fifth with the lower voice on top is class 5).
+
+    Why a critic needs it: :class:`HarmonicIntervals` shows which interval sounds, but a parallel is a relation
+    between two steps *and* two voices' motion, which a convolution over the flattened roll has to assemble at every
+    pitch. Handed this feature the critic can compare how often parallels happen in real and generated rolls, and the
+    generator's gradient asks for as many as real chorales have, not for none (unlike a penalty in the loss).
+
+    How: a parallel needs the class at both steps and both voices moving, ``[a≠c][b≠d] = 1 - [a=c] - [b=d] +
+    [a=c][b=d]`` (as in :func:`musiclib.gan.losses.expected_parallel_motion`). Every term depends on the pitches only
+    through their pitch classes, so each voice's column, and each voice's "holds its pitch" product ``v_t · v_{t+1}``,
+    is folded into 12 pitch classes first and the rest are products of 12-vectors: a few cheap operations, also under
+    the gradient penalty's second derivative (a per-pitch version made a penalty step 3.5 times slower than the critic
+    without it, measured on 2 CPU cores). Differentiable in every entry.
+
+    Chapter: 10_evaluating_generated_music
+
+    Examples
+    --------
+    >>> x = np.zeros((1, 2, 64, 4), "float32")
+    >>> x[0, 0, [44, 32, 25, 13], [0, 1, 2, 3]] = 1   # S A T B: C5 C4 F3 F2
+    >>> x[0, 1, [46, 34, 27, 15], [0, 1, 2, 3]] = 1   # all up a tone: D5 D4 G3 G2
+    >>> m = keras.ops.convert_to_numpy(ParallelMotion()(x))[0, 1].reshape(6, 3)
+    >>> m[:, 0].tolist(), m[:, 1].tolist(), m[:, 2].tolist()   # fifths, octaves, moves of SA ST SB AT AB TB
+    ([0.0, 1.0, 1.0, 1.0, 1.0, 0.0], [1.0, 0.0, 0.0, 0.0, 0.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0])
+    """
+
+    #: The interval classes of the two kinds of parallel: fifths, octaves (and unisons).
+    CLASSES = (7, 0)
+
+    def build(self, input_shape):
+        if len(input_shape) != 4 or int(input_shape[-1]) != 4:
+            raise ValueError(f"input_shape={tuple(input_shape)} must be (batch, time_steps, n_pitches, 4 voices)")
+        if input_shape[1] is None or int(input_shape[1]) < 2:
+            raise ValueError(f"input_shape={tuple(input_shape)} needs at least 2 time steps")
+        n_pitches = int(input_shape[-2])
+        self._fold = (np.arange(n_pitches)[:, None] % 12 == np.arange(12)[None, :]).astype("float32")
+
+    @staticmethod
+    def _below(pitch_classes, c):
+        """``x[..., (k - c) mod 12]`` at ``k``: the lower voice's class that lies interval class ``c`` below ``k``."""
+        return keras.ops.concatenate([pitch_classes[..., 12 - c :], pitch_classes[..., : 12 - c]], axis=-1) if c else pitch_classes
+
+    def call(self, roll):
+        ops = keras.ops
+        n_steps = roll.shape[1]
+        fold = ops.convert_to_tensor(self._fold, dtype=roll.dtype)
+        n_pitches = roll.shape[2]
+        cells = ops.reshape(ops.transpose(roll, (0, 1, 3, 2)), (-1, n_steps, 4, n_pitches))  # (batch, steps, voice, pitch)
+        classes = ops.reshape(ops.matmul(ops.reshape(cells, (-1, n_pitches)), fold), (-1, n_steps, 4, 12))
+        holds = ops.reshape(ops.matmul(ops.reshape(cells[:, :-1] * cells[:, 1:], (-1, n_pitches)), fold),
+                            (-1, n_steps - 1, 4, 12))  # the voice keeps its pitch, per pitch class
+        up, up_hold = (ops.stack([x[:, :, a] for a, _ in HarmonicIntervals.PAIRS], axis=2) for x in (classes, holds))
+        low, low_hold = (ops.stack([x[:, :, b] for _, b in HarmonicIntervals.PAIRS], axis=2) for x in (classes, holds))
+        features = []
+        for c in self.CLASSES:
+            low_c, low_hold_c = self._below(low, c), self._below(low_hold, c)
+            sounds = ops.sum(up * low_c, axis=-1)  # P(class c between the pair), (batch, steps, pair)
+            features.append(sounds[:, :-1] * sounds[:, 1:]
+                            - ops.sum(up_hold * low_c[:, :-1] * low_c[:, 1:], axis=-1)
+                            - ops.sum(low_hold_c * up[:, :-1] * up[:, 1:], axis=-1)
+                            + ops.sum(up_hold * low_hold_c, axis=-1))
+        s_up, s_low = ops.sum(up, axis=-1), ops.sum(low, axis=-1)
+        features.append(s_up[:, :-1] * s_up[:, 1:] * s_low[:, :-1] * s_low[:, 1:]
+                        - ops.sum(up_hold, axis=-1) * ops.sum(low_hold, axis=-1))
+        motion = ops.reshape(ops.stack(features, axis=-1), (-1, n_steps - 1, 6 * 3))  # (pair, kind) per step
+        return ops.concatenate([ops.zeros_like(motion[:, :1]), motion], axis=1)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[1], 6 * 3)
+
+
 def _initializers(seed):
     """A factory of Glorot-uniform initialisers seeded seed, seed + 1, ... (None: unseeded)."""
     if seed is not None:
@@ -524,6 +611,7 @@ def build_conv_discriminator(
     width=64,
     norm="layer",
     intervals=False,
+    motion=False,
     seed=None,
     name="conv_discriminator",
 ):
@@ -545,6 +633,9 @@ def build_conv_discriminator(
     intervals : bool
         True: the first convolution also sees :class:`HarmonicIntervals` (the interval class between every two
         voices at every step) beside the flattened roll, so that a fifth looks the same at every pitch.
+    motion : bool
+        True: the first convolution also sees :class:`ParallelMotion` (parallel fifths, octaves and moves of every
+        voice pair at every step), so that the critic can count parallels.
     seed : int or None
         Seed of the weight initialisers.
     name : str
@@ -569,11 +660,14 @@ def build_conv_discriminator(
     width = check_positive_int("width", width, maximum=MAX_WIDTH)
     norm = check_choice("norm", norm, DISCRIMINATOR_NORMS)
     intervals = check_bool("intervals", intervals)
+    motion = check_bool("motion", motion)
     init = _initializers(seed)
     roll = keras.Input((time_steps, n_pitches, 4), name="roll")
     x = keras.layers.Reshape((time_steps, n_pitches * 4), name="to_time")(roll)
     if intervals:
         x = keras.layers.Concatenate(name="with_intervals")([x, HarmonicIntervals(name="intervals")(roll)])
+    if motion:
+        x = keras.layers.Concatenate(name="with_motion")([x, ParallelMotion(name="motion")(roll)])
     for i, channels in enumerate([width, 2 * width, 2 * width, 2 * width]):
         conv = keras.layers.Conv1D(channels, 4, strides=2, padding="same", kernel_initializer=init(),
                                    name=f"down{i}")
