@@ -402,7 +402,9 @@ class ParallelMotion(keras.layers.Layer):
     the gradient penalty's second derivative (a per-pitch version made a penalty step 3.5 times slower than the critic
     without it, measured on 2 CPU cores). Differentiable in every entry.
 
-    Chapter: 10_evaluating_generated_music
+    Not in the presets: a critic with it gave fewer parallels but more voice crossing
+    (``data/pretrained/chorale_gan/README.md``, "A critic that sees parallels"); kept for that experiment and for
+    students who want to go on from it.
 
     Examples
     --------
