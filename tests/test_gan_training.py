@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 
 import keras
@@ -251,7 +252,15 @@ def test_mirrored_strategy_gives_the_same_losses_on_one_device(uninterrupted, tm
         np.savez({str(result_file)!r}, rows=json.dumps(gan.history_rows), **{{f"w{{i}}": w for i, w in enumerate(weights)}})
     """))
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    result = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=300)
+    command = [sys.executable, "-X", "faulthandler", str(script)]  # a crash prints its Python stack
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    if result.returncode < 0:
+        # Killed by a signal: the fresh process segfaulted in one fresh-clone CI run of 2026-12-04 (exit -11, none in
+        # 38 standalone repeats, 30 of them two at a time). A crash inside TensorFlow, not a wrong number: run it once
+        # more, and fail if it crashes again.
+        warnings.warn(f"the mirrored-strategy process died by signal {-result.returncode}; ran it again:\n"
+                      f"{result.stderr[-1500:]}")
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     saved = np.load(result_file)
     got_rows = json.loads(str(saved["rows"]))
