@@ -80,6 +80,10 @@ def test_contour_logits_reject_bad_sigma(sigma):
         ContourLogits(sigma=sigma)
 
 
+#: Voice pairs (upper, lower) in the layers' order: SA, ST, SB, AT, AB, TB.
+_PAIRS = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
+
+
 def _random_voice_roll(rng, n, steps=64):
     """One-hot four-voice rolls whose voices jump anywhere in their ranges (leaps beyond an octave too) or rest."""
     mask = voices.voice_pitch_mask()
@@ -100,7 +104,7 @@ def test_harmonic_intervals_count_the_interval_classes_of_decoded_voices(rng):
     assert got.shape == (3, 64, 6 * 12)
     expected = np.zeros((3, 64, 6, 12))
     for i, t in np.ndindex(3, 64):
-        for k, (upper, lower) in enumerate([(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]):
+        for k, (upper, lower) in enumerate(_PAIRS):
             a, b = pitch[i, t, upper], pitch[i, t, lower]
             if a >= 0 and b >= 0:
                 expected[i, t, k, (a - b) % 12] = 1  # columns share one offset, so this is the interval class
@@ -109,10 +113,12 @@ def test_harmonic_intervals_count_the_interval_classes_of_decoded_voices(rng):
     np.testing.assert_allclose(got.reshape(3, 64, 6, 12), expected, atol=1e-5)
 
 
-def test_discriminator_with_intervals_takes_penalty_gradients_and_saves(rng, tmp_path):
+@pytest.mark.parametrize("options, without", [({"intervals": True}, {}),
+                                              ({"intervals": True, "motion": True}, {"intervals": True})])
+def test_discriminator_with_features_takes_penalty_gradients_and_saves(options, without, rng, tmp_path):
     import tensorflow as tf
 
-    d = build_conv_discriminator(width=8, intervals=True, seed=0)
+    d = build_conv_discriminator(width=8, seed=0, **options)
     roll, _ = _random_voice_roll(rng, 2)
     x = tf.constant(0.5 * roll + 0.5 * rng.random(roll.shape).astype(np.float32))
     with tf.GradientTape() as tape:
@@ -124,15 +130,12 @@ def test_discriminator_with_intervals_takes_penalty_gradients_and_saves(rng, tmp
     loaded = keras.saving.load_model(tmp_path / "d.keras", safe_mode=True)
     np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded(roll)), keras.ops.convert_to_numpy(d(roll)), rtol=1e-5,
                                atol=1e-6)
-    assert d.count_params() > build_conv_discriminator(width=8, seed=0).count_params()
+    assert d.count_params() > build_conv_discriminator(width=8, seed=0, **without).count_params()
 
 
 def test_harmonic_intervals_need_four_voices():
     with pytest.raises(ValueError, match="4 voices"):
         HarmonicIntervals()(np.zeros((1, 16, N_PITCHES, 3), np.float32))
-
-
-_PAIRS = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
 
 
 def _motion_by_loop(pitch):
@@ -186,10 +189,12 @@ def test_parallel_motion_of_probabilities_is_the_expected_count(rng):
     for k, (u, l) in enumerate(_PAIRS):
         a, b = columns[u], columns[l]
         before = (a[:, None] - b[None, :]) % 12  # class at the first step, [a, b]; the same grid at the second
-        moved = (a[:, None, None, None] != a[None, None, :, None]) & (b[None, :, None, None] != b[None, None, None, :])
+        upper_holds = a[:, None, None, None] == a[None, None, :, None]  # over [a, b, c, d]: a → c, b → d
+        lower_holds = b[None, :, None, None] == b[None, None, None, :]
+        moved = ~upper_holds & ~lower_holds
         kinds = [(before == 7)[:, :, None, None] & (before == 7)[None, None] & moved,
                  (before == 0)[:, :, None, None] & (before == 0)[None, None] & moved,
-                 ~((a[:, None, None, None] == a[None, None, :, None]) & (b[None, :, None, None] == b[None, None, None, :]))]
+                 ~(upper_holds & lower_holds)]
         pu, pl = p[:, :, a, u], p[:, :, b, l]
         for kind, indicator in enumerate(kinds):
             expected = np.einsum("nta,ntb,ntc,ntd,abcd->nt", pu[:, :-1], pl[:, :-1], pu[:, 1:], pl[:, 1:],
@@ -209,24 +214,6 @@ def test_parallel_motion_agrees_with_the_voice_leading_metric_on_chorales():
     counts = metrics.voice_leading(rolls)
     np.testing.assert_array_equal(got[..., 2].sum(axis=(1, 2)), counts["pair_moves"])
     assert abs(got[..., :2].sum() - (counts["parallel_fifths"] + counts["parallel_octaves"]).sum()) <= 2
-
-
-def test_discriminator_with_motion_takes_penalty_gradients_and_saves(rng, tmp_path):
-    import tensorflow as tf
-
-    d = build_conv_discriminator(width=8, intervals=True, motion=True, seed=0)
-    roll, _ = _random_voice_roll(rng, 2)
-    x = tf.constant(0.5 * roll + 0.5 * rng.random(roll.shape).astype(np.float32))
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        y = d(x)
-    grad = tape.gradient(y, x).numpy()
-    assert np.isfinite(grad).all() and np.abs(grad).max() > 0
-    d.save(tmp_path / "d.keras")
-    loaded = keras.saving.load_model(tmp_path / "d.keras", safe_mode=True)
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded(roll)), keras.ops.convert_to_numpy(d(roll)), rtol=1e-5,
-                               atol=1e-6)
-    assert d.count_params() > build_conv_discriminator(width=8, intervals=True, seed=0).count_params()
 
 
 @pytest.mark.parametrize("shape, match", [((1, 16, N_PITCHES, 3), "4 voices"), ((1, 1, N_PITCHES, 4), "2 time steps")])

@@ -430,14 +430,16 @@ class ParallelMotion(keras.layers.Layer):
     @staticmethod
     def _below(pitch_classes, c):
         """``x[..., (k - c) mod 12]`` at ``k``: the lower voice's class that lies interval class ``c`` below ``k``."""
-        return keras.ops.concatenate([pitch_classes[..., 12 - c :], pitch_classes[..., : 12 - c]], axis=-1) if c else pitch_classes
+        if not c:
+            return pitch_classes
+        return keras.ops.concatenate([pitch_classes[..., 12 - c :], pitch_classes[..., : 12 - c]], axis=-1)
 
     def call(self, roll):
         ops = keras.ops
         n_steps = roll.shape[1]
-        fold = ops.convert_to_tensor(self._fold, dtype=roll.dtype)
         n_pitches = roll.shape[2]
-        cells = ops.reshape(ops.transpose(roll, (0, 1, 3, 2)), (-1, n_steps, 4, n_pitches))  # (batch, steps, voice, pitch)
+        fold = ops.convert_to_tensor(self._fold, dtype=roll.dtype)
+        cells = ops.transpose(roll, (0, 1, 3, 2))  # (batch, steps, voice, pitch)
         classes = ops.reshape(ops.matmul(ops.reshape(cells, (-1, n_pitches)), fold), (-1, n_steps, 4, 12))
         holds = ops.reshape(ops.matmul(ops.reshape(cells[:, :-1] * cells[:, 1:], (-1, n_pitches)), fold),
                             (-1, n_steps - 1, 4, 12))  # the voice keeps its pitch, per pitch class
