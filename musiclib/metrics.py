@@ -38,6 +38,24 @@ __all__ = [
     "in_scale_rate",
     "sixteenth_share",
     "music_statistics",
+    "pitch_class_histogram",
+    "pitch_class_transitions",
+    "tonal_distance",
+    "sample_features",
+    "voice_pair_moves",
+    "voice_leading",
+    "voice_leading_rates",
+    "perfect_interval_departures",
+    "intra_set_distances",
+    "inter_set_distances",
+    "kde_on_grid",
+    "overlapping_area",
+    "kde_kl_divergence",
+    "compare_feature",
+    "gaussian_frechet_distance",
+    "frechet_distance",
+    "statistically_different_bins",
+    "nearest_training_overlap",
 ]
 
 #: Pitch classes of the major scale on C; its 12 transpositions are the candidate scales (a natural minor scale
@@ -748,6 +766,52 @@ def voice_leading_rates(rolls, *, pitch_offset: int = PITCH_OFFSET) -> dict:
         "spacing_rate": rate(c["spacing_steps"], c["sounding_steps"]),
         "out_of_range_rate": rate(c["notes_out_of_range"], c["notes"]),
     }
+
+
+def perfect_interval_departures(rolls, *, pitch_offset: int = PITCH_OFFSET) -> dict:
+    """How often two voices a perfect fifth or octave apart, both moving, land on a parallel; per roll.
+
+    The parallel rate of :func:`voice_leading_rates` mixes two things: how often two voices leave a perfect interval
+    with both moving (the only moves that can make a parallel), and how often, when they do, they keep it. This
+    counts them apart: a *departure* is a voice-pair move (:func:`voice_pair_moves`) in which both voices change pitch
+    and start a fifth (or twelfth, ...) or an octave (or fifteenth, ...; not a unison) apart; the *parallels* are the
+    departures that :func:`voice_leading` counts as parallel fifths or octaves. Their ratio is a voice-leading habit,
+    near 0 in Bach; for voices moving as a block (every interval kept) it is 1.
+
+    Chapter: 10_evaluating_generated_music
+
+    Parameters
+    ----------
+    rolls : np.ndarray [shape=(n, time_steps, n_pitches, 4)] or one roll [shape=(time_steps, n_pitches, 4)]
+        Binary four-voice rolls.
+    pitch_offset : int
+        MIDI number of pitch column 0, in [0, 127].
+
+    Returns
+    -------
+    dict
+        ``departures`` and ``parallels``, int64 arrays of shape ``(n,)``.
+
+    Examples
+    --------
+    >>> roll = np.zeros((1, 12, 64, 4), "float32")
+    >>> roll[0, :4, 67 - 28, 0], roll[0, :4, 60 - 28, 3] = 1, 1   # S G4 over B C4, a fifth
+    >>> roll[0, 4:8, 69 - 28, 0], roll[0, 4:8, 62 - 28, 3] = 1, 1  # A4 over D4: both move, the fifth is kept
+    >>> roll[0, 8:, 71 - 28, 0], roll[0, 8:, 55 - 28, 3] = 1, 1    # B4 over G3: both move, to a major third
+    >>> {k: int(v[0]) for k, v in perfect_interval_departures(roll).items()}
+    {'departures': 2, 'parallels': 1}
+    """
+    arr = _rolls("rolls", rolls, "separate")
+    pitch_offset = check_in_range("pitch_offset", pitch_offset, 0, 127, integer=True)
+    moves = voice_pair_moves(arr, pitch_offset=pitch_offset)
+    fifths, octaves = _parallels(moves)
+    before = np.abs(moves[:, 3] - moves[:, 4])
+    both_move = (moves[:, 5] != moves[:, 3]) & (moves[:, 6] != moves[:, 4])
+    departure = both_move & ((before % 12 == 7) | ((before % 12 == 0) & (before > 0)))
+    n = arr.shape[0]
+    count = lambda weights: np.bincount(moves[:, 0], weights=weights, minlength=n).astype(np.int64)  # noqa: E731
+    # A unison leaving to an octave in contrary motion is a parallel octave but no departure: left out of both.
+    return {"departures": count(departure), "parallels": count(departure & (fifths | octaves))}
 
 
 # ----- set-level comparison (Yang & Lerch 2020), Fréchet distance, NDB, novelty ---------------------------------

@@ -198,6 +198,66 @@ def test_voice_pair_moves_skip_rests_and_held_pairs():
     assert sorted(map(tuple, moves[:, 1:3].tolist())) == [(0, 1), (0, 2), (1, 2)]
 
 
+def test_perfect_interval_departures_on_hand_made_progressions():
+    # C5 G4 C4 C3, all four voices up a tone: every pair moves as a block. S-A is a fourth; S-T (12), S-B (24),
+    # A-T (7), A-B (19) and T-B (12) are perfect fifths and octaves, so five pairs depart and all five keep it.
+    block = _satb((72, 67, 60, 48), (74, 69, 62, 50))
+    out = metrics.perfect_interval_departures(block)
+    counted = metrics.voice_leading(block)
+    assert out["departures"].tolist() == [5] and out["parallels"].tolist() == [5]
+    assert int(counted["parallel_fifths"][0] + counted["parallel_octaves"][0]) == 5
+    # S-B a fifth in contrary motion to a twelfth: a departure and (music21's rule) a parallel fifth.
+    contrary = _satb((67, None, None, 60), (74, None, None, 55))
+    assert metrics.perfect_interval_departures(contrary)["parallels"].tolist() == [1]
+    # A fifth left with one voice holding, a fifth left to a sixth, a unison left: departures 0, 1, 0.
+    assert metrics.perfect_interval_departures(_satb((67, None, None, 60), (67, None, None, 62)))["departures"].tolist() == [0]
+    to_sixth = metrics.perfect_interval_departures(_satb((67, None, None, 60), (69, None, None, 60 - 3)))
+    assert to_sixth["departures"].tolist() == [1] and to_sixth["parallels"].tolist() == [0]
+    assert metrics.perfect_interval_departures(_satb((60, 60, None, None), (62, 59, None, None)))["departures"].tolist() == [0]
+
+
+def _departures_loop(roll):
+    """Note-by-note reference: sonorities from the decoded pitches, every pair, the rules written out."""
+    pitch = [tuple(int(np.flatnonzero(roll[t, :, v])[0]) if roll[t, :, v].any() else None for v in range(4))
+             for t in range(roll.shape[0])]
+    sonorities = [pitch[0]] + [p for q, p in zip(pitch, pitch[1:]) if p != q]
+    departures = parallels = 0
+    for a, b in zip(sonorities, sonorities[1:]):
+        for i in range(4):
+            for j in range(i + 1, 4):
+                if None in (a[i], a[j], b[i], b[j]) or a[i] == b[i] or a[j] == b[j]:
+                    continue
+                before, after = abs(a[i] - a[j]), abs(b[i] - b[j])
+                if before % 12 == 7 or (before % 12 == 0 and before > 0):
+                    departures += 1
+                    parallels += after % 12 == before % 12 and (after > 0 or (b[i] - a[i]) * (b[j] - a[j]) < 0)
+    return departures, parallels
+
+
+def test_perfect_interval_departures_match_a_note_by_note_loop(rng):
+    from musiclib import data
+
+    rolls = data.load_pianorolls("train", voices="separate")[:40]
+    # Bach's windows and the same windows with random voices shifted by a tone (which makes parallels).
+    shifted = rolls.copy()
+    for r in range(len(shifted)):
+        for v in rng.choice(4, 2, replace=False):
+            shifted[r, 32:, :, v] = np.roll(shifted[r, 32:, :, v], 2, axis=-1)
+    for set_ in (rolls, shifted):
+        out = metrics.perfect_interval_departures(set_)
+        loop = np.array([_departures_loop(roll) for roll in set_])
+        np.testing.assert_array_equal(out["departures"], loop[:, 0])
+        np.testing.assert_array_equal(out["parallels"], loop[:, 1])
+    assert out["departures"].sum() > 50 and out["parallels"].sum() > 0  # the loop was exercised
+
+
+def test_perfect_interval_departures_reject_bad_input():
+    with pytest.raises(ValueError, match="rolls"):
+        metrics.perfect_interval_departures(np.zeros((2, 16, 64, 3), "float32"))
+    with pytest.raises(ValueError, match="pitch_offset"):
+        metrics.perfect_interval_departures(np.zeros((2, 16, 64, 4), "float32"), pitch_offset=200)
+
+
 # ----- set-level comparison ------------------------------------------------------------------------------------
 
 
