@@ -3,11 +3,12 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from musiclib import voices
 from musiclib.data import N_PITCHES, PITCH_OFFSET
-from musiclib.gan.models import (ContourLogits, HarmonicIntervals, ParallelMotion, VoiceSoftmax, build_conv_discriminator,
-                                 build_conv_generator, count_parameters)
+from musiclib.gan.models import (ContourLogits, HarmonicIntervals, ParallelMotion, VoiceCascade, VoiceSoftmax,
+                                 build_conv_discriminator, build_conv_generator, count_parameters)
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +79,69 @@ def test_contour_generator_saves_and_loads_in_safe_mode(tmp_path, rng):
 def test_contour_logits_reject_bad_sigma(sigma):
     with pytest.raises(ValueError, match="sigma"):
         ContourLogits(sigma=sigma)
+
+
+def _cascade_reference(logits, kernels):
+    """VoiceCascade written out in float64: voice by voice, step by step, the kernel's three taps summed by hand."""
+    mask = np.concatenate([voices.voice_pitch_mask(), np.ones((1, 4), bool)])
+    n, steps, k, _ = logits.shape
+    out = logits.astype(np.float64).copy()
+    chosen = np.zeros((n, steps, k, 4))
+    for v in range(4):
+        if v:
+            context = chosen[..., :v].transpose(0, 1, 3, 2).reshape(n, steps, v * k)  # voice-major, as concatenated
+            w = kernels[v - 1].astype(np.float64)  # (3, v * k, k): taps for t - 1, t, t + 1
+            for t in range(steps):
+                for tap, s in enumerate((t - 1, t, t + 1)):
+                    if 0 <= s < steps:
+                        out[:, t, :, v] += context[:, s] @ w[tap]
+        best = np.where(mask[:, v], out[..., v], -np.inf).argmax(-1)  # (n, steps)
+        chosen[..., v] = np.eye(k)[best]
+    return out
+
+
+def test_voice_cascade_adds_a_convolution_of_the_upper_voices_choices(rng):
+    layer = VoiceCascade()
+    logits = rng.normal(size=(2, 6, N_PITCHES + 1, 4)).astype(np.float32)
+    layer.build(logits.shape)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(layer(logits)), logits)  # zeros at the start: no change
+    kernels = [rng.normal(size=w.shape).astype(np.float32) for w in layer.kernels]
+    for w, value in zip(layer.kernels, kernels):
+        w.assign(value)
+    got = keras.ops.convert_to_numpy(layer(logits))
+    np.testing.assert_array_equal(got[..., 0], logits[..., 0])  # the soprano is never corrected
+    # Sums of up to 3 * 3 * 65 products of order-1 numbers: float32 error far below 1e-3.
+    np.testing.assert_allclose(got, _cascade_reference(logits, kernels), rtol=1e-5, atol=1e-3)
+
+
+def test_cascade_generator_starts_as_the_plain_one_and_saves(tmp_path, rng):
+    z = rng.normal(size=(3, 8)).astype(np.float32)
+    plain = build_conv_generator(8, width=16, contour=True, seed=0)
+    cascade = build_conv_generator(8, width=16, contour=True, cascade=True, seed=0)
+    for training in (False, True):
+        np.testing.assert_allclose(keras.ops.convert_to_numpy(cascade(z, training=training)),
+                                   keras.ops.convert_to_numpy(plain(z, training=training)), atol=1e-6)
+    # A kernel that makes the alto rest wherever the soprano sings: the alto falls silent, the others do not.
+    w = np.zeros((3, N_PITCHES + 1, N_PITCHES + 1), np.float32)
+    w[1, :N_PITCHES, N_PITCHES] = 1e3
+    cascade.get_layer("voice_cascade").kernels[0].assign(w)
+    rolls = voices.decode_voices(keras.ops.convert_to_numpy(cascade(z)))
+    soprano = rolls[..., 0].any(axis=-1)
+    assert soprano.any() and not (rolls[..., 1].any(axis=-1) & soprano).any() and rolls[..., 3].any()
+    with tf.GradientTape() as tape:
+        y = cascade(z, training=True)
+        loss = tf.reduce_sum(y * rng.normal(size=y.shape).astype(np.float32))
+    assert all(g is not None for g in tape.gradient(loss, cascade.trainable_weights))
+    cascade.save(tmp_path / "g.keras")
+    loaded = keras.saving.load_model(tmp_path / "g.keras", safe_mode=True)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(z)), keras.ops.convert_to_numpy(cascade(z)))
+
+
+def test_cascade_needs_eighth_notes():
+    with pytest.raises(ValueError, match="cascade"):
+        build_conv_generator(8, width=16, cascade=True, sixteenths=True)
+    with pytest.raises(ValueError, match="cascade"):
+        build_conv_generator(8, width=16, cascade="yes")
 
 
 #: Voice pairs (upper, lower) in the layers' order: SA, ST, SB, AT, AB, TB.
