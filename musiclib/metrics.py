@@ -653,6 +653,11 @@ def voice_pair_moves(rolls, *, pitch_offset: int = PITCH_OFFSET) -> np.ndarray:
     return out
 
 
+def _count_per_roll(rows, n, weights=None):
+    """How many of the entries (weighted: how many true ``weights``) belong to each of the ``n`` rolls, int64."""
+    return np.bincount(rows, weights=weights, minlength=n).astype(np.int64)
+
+
 def _parallels(moves):
     """Boolean (fifths, octaves) per move, with music21's rules (parallel or antiparallel, octave displacement)."""
     up = moves[:, 5] - moves[:, 3]
@@ -720,16 +725,15 @@ def voice_leading(rolls, *, pitch_offset: int = PITCH_OFFSET) -> dict:
     low = np.array([VOICE_RANGES[v][0] for v in VOICES])[notes[:, 1]]
     high = np.array([VOICE_RANGES[v][1] for v in VOICES])[notes[:, 1]]
     outside = (notes[:, 2] < low) | (notes[:, 2] > high)
-    count = lambda rows, weights=None: np.bincount(rows, weights=weights, minlength=n).astype(np.int64)  # noqa: E731
     return {
-        "pair_moves": count(moves[:, 0]),
-        "parallel_fifths": count(moves[:, 0], fifths),
-        "parallel_octaves": count(moves[:, 0], octaves),
+        "pair_moves": _count_per_roll(moves[:, 0], n),
+        "parallel_fifths": _count_per_roll(moves[:, 0], n, fifths),
+        "parallel_octaves": _count_per_roll(moves[:, 0], n, octaves),
         "sounding_steps": two.sum(axis=1).astype(np.int64),
         "crossing_steps": (crossed & two).sum(axis=1).astype(np.int64),
         "spacing_steps": (wide & two).sum(axis=1).astype(np.int64),
-        "notes": count(notes[:, 0]),
-        "notes_out_of_range": count(notes[:, 0], outside),
+        "notes": _count_per_roll(notes[:, 0], n),
+        "notes_out_of_range": _count_per_roll(notes[:, 0], n, outside),
     }
 
 
@@ -809,9 +813,9 @@ def perfect_interval_departures(rolls, *, pitch_offset: int = PITCH_OFFSET) -> d
     both_move = (moves[:, 5] != moves[:, 3]) & (moves[:, 6] != moves[:, 4])
     departure = both_move & ((before % 12 == 7) | ((before % 12 == 0) & (before > 0)))
     n = arr.shape[0]
-    count = lambda weights: np.bincount(moves[:, 0], weights=weights, minlength=n).astype(np.int64)  # noqa: E731
     # A unison leaving to an octave in contrary motion is a parallel octave but no departure: left out of both.
-    return {"departures": count(departure), "parallels": count(departure & (fifths | octaves))}
+    return {"departures": _count_per_roll(moves[:, 0], n, departure),
+            "parallels": _count_per_roll(moves[:, 0], n, departure & (fifths | octaves))}
 
 
 # ----- set-level comparison (Yang & Lerch 2020), Fréchet distance, NDB, novelty ---------------------------------

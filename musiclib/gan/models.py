@@ -219,6 +219,27 @@ DISCRIMINATOR_NORMS = ("layer", "spectral", "none")
 MAX_WIDTH = 4096
 
 
+def _voice_logit_mask(pitch_offset, n_pitches) -> np.ndarray:
+    """``(n_pitches + 1, 4)`` float32 added to pitch-and-rest logits: 0 where a voice may sing (or rest), else -1e9.
+
+    A large negative number instead of -inf: exp underflows to exactly 0 and no NaN can appear in gradients.
+    """
+    from ..voices import voice_pitch_mask
+
+    allowed = np.concatenate([voice_pitch_mask(pitch_offset=pitch_offset, n_pitches=n_pitches),
+                              np.ones((1, 4), dtype=bool)])
+    return np.where(allowed, 0.0, -1e9).astype("float32")
+
+
+def _straight_through_choice(probs, axis):
+    """Forward: the one-hot argmax of ``probs`` along ``axis``; backward: the gradient of ``probs`` itself.
+
+    ``axis`` must be counted from the front: TensorFlow's ``one_hot`` takes no negative axis below -1.
+    """
+    hard = keras.ops.one_hot(keras.ops.argmax(probs, axis=axis), probs.shape[axis], axis=axis, dtype=probs.dtype)
+    return probs + keras.ops.stop_gradient(hard - probs)
+
+
 @keras.saving.register_keras_serializable(package="musiclib")
 class VoiceSoftmax(keras.layers.Layer):
     """Per-voice softmax over the pitches of the voice's range plus a rest; the rest column is dropped.
@@ -235,25 +256,17 @@ class VoiceSoftmax(keras.layers.Layer):
 
     def __init__(self, pitch_offset=PITCH_OFFSET, n_pitches=N_PITCHES, straight_through=False, **kwargs):
         super().__init__(**kwargs)
-        from ..voices import voice_pitch_mask
-
         self.pitch_offset = int(pitch_offset)
         self.n_pitches = int(n_pitches)
         self.straight_through = bool(straight_through)
-        allowed = np.concatenate([voice_pitch_mask(pitch_offset=pitch_offset, n_pitches=n_pitches),
-                                  np.ones((1, 4), dtype=bool)])
-        # A large negative number instead of -inf: exp underflows to exactly 0 and no NaN can appear in gradients.
-        self._mask = np.where(allowed, 0.0, -1e9).astype("float32")
+        self._mask = _voice_logit_mask(pitch_offset, n_pitches)
 
     def call(self, logits, training=None):
         probs = keras.ops.softmax(logits + keras.ops.convert_to_tensor(self._mask, dtype=logits.dtype), axis=-2)
         if self.straight_through and training:
             # Forward: the one-hot choice (exactly what decoding keeps, shaped like real data); backward: the
             # softmax's gradient (a straight-through estimator, as BinaryMuseGAN's deterministic binary neurons).
-            choice = keras.ops.argmax(probs, axis=-2)  # (..., time_steps, 4)
-            # TensorFlow's one_hot takes no negative axis below -1: name the pitch axis from the front.
-            hard = keras.ops.one_hot(choice, self.n_pitches + 1, axis=len(probs.shape) - 2, dtype=probs.dtype)
-            probs = probs + keras.ops.stop_gradient(hard - probs)
+            probs = _straight_through_choice(probs, axis=len(probs.shape) - 2)
         return probs[..., : self.n_pitches, :]
 
     def compute_output_shape(self, input_shape):
@@ -342,13 +355,9 @@ class VoiceCascade(keras.layers.Layer):
 
     def __init__(self, pitch_offset=PITCH_OFFSET, n_pitches=N_PITCHES, **kwargs):
         super().__init__(**kwargs)
-        from ..voices import voice_pitch_mask
-
         self.pitch_offset = int(pitch_offset)
         self.n_pitches = int(n_pitches)
-        allowed = np.concatenate([voice_pitch_mask(pitch_offset=pitch_offset, n_pitches=n_pitches),
-                                  np.ones((1, 4), dtype=bool)])
-        self._mask = np.where(allowed, 0.0, -1e9).astype("float32")  # as VoiceSoftmax: no -inf, no NaN gradients
+        self._mask = _voice_logit_mask(pitch_offset, n_pitches)
 
     def build(self, input_shape):
         k = self.n_pitches + 1
@@ -364,8 +373,7 @@ class VoiceCascade(keras.layers.Layer):
                 context = ops.concatenate(chosen, axis=-1)  # (batch, steps, v * k)
                 lv = lv + ops.conv(context, self.kernels[v - 1], strides=1, padding="same")
             probs = ops.softmax(lv + mask[:, v], axis=-1)
-            hard = ops.one_hot(ops.argmax(probs, axis=-1), self.n_pitches + 1, dtype=probs.dtype)
-            chosen.append(probs + ops.stop_gradient(hard - probs))
+            chosen.append(_straight_through_choice(probs, axis=len(probs.shape) - 1))
             out.append(lv)
         return ops.stack(out, axis=-1)
 
