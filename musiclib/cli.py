@@ -27,6 +27,7 @@ __all__ = ["main", "build_parser"]
 
 def build_parser() -> argparse.ArgumentParser:
     from .gan.training import CONFIG_PRESETS, LOSS_PRESETS, STRATEGIES, TASKS
+    from .voices import DECODE_METHODS
 
     parser = argparse.ArgumentParser(prog="python -m musiclib", description="GAN Music Lab: train a GAN on the Bach chorales and generate music.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="{train,generate,evaluate,harmonize}")
@@ -71,20 +72,23 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--renderer", choices=("synth", "fluidsynth"), default="synth",
                      help="audio: musiclib.synth (default, no install) or FluidSynth with a General MIDI SoundFont")
     gen.add_argument("--soundfont", type=Path, default=None, help="SoundFont for --renderer fluidsynth")
-    gen.add_argument("--decode", choices=("argmax", "threshold"), default="argmax",
-                     help="how probabilities become notes (see musiclib.voices.decode_voices)")
+    gen.add_argument("--decode", choices=DECODE_METHODS, default="argmax",
+                     help="how probabilities become notes: argmax (default), threshold, or voice-leading (argmax without "
+                     "parallel fifths and octaves; see musiclib.voices.decode_voices)")
     ev = sub.add_parser(
         "evaluate",
         help="score a trained chorale GAN against held-out Bach and the baselines",
         description="Generate --n windows, score them against the held-out test split next to the real-vs-real "
-        "ceiling and the Markov and random baselines, print the scorecard (chapter 10). MUSICLIB_QUICK=1 uses "
+        "ceiling and the Markov and random baselines, print the scorecard (chapter 10). Row gan decodes the generator's output "
+        "by argmax, row gan_vl the same output by the voice-leading decoding (no parallel fifths or octaves by "
+        "construction). MUSICLIB_QUICK=1 uses "
         "smaller budgets (n 64, 3 ceiling resamples, the quick subset of the chorales; about a minute).",
     )
     ev.add_argument("--checkpoint", required=True, type=Path,
                     help="a run folder, its checkpoint.npz, or a generator.keras with run.json beside it")
     ev.add_argument("--n", type=_positive_int, default=None, help="windows per system (default 256; 64 in quick mode; at most 2000)")
     ev.add_argument("--seed", type=_nonnegative_int, default=0, help="seed of the latent draw, baselines and classifier (default 0)")
-    ev.add_argument("--json", type=Path, default=None, help="also write the numbers to this JSON file (keys: real, gan, markov, random, settings)")
+    ev.add_argument("--json", type=Path, default=None, help="also write the numbers to this JSON file (keys: real, gan, gan_vl, markov, random, settings)")
     _add_harmonize_parser(sub)
     return parser
 

@@ -43,6 +43,7 @@ __all__ = [
     "tonal_distance",
     "sample_features",
     "voice_pair_moves",
+    "parallel_fifths_octaves",
     "voice_leading",
     "voice_leading_rates",
     "perfect_interval_departures",
@@ -658,20 +659,53 @@ def _count_per_roll(rows, n, weights=None):
     return np.bincount(rows, weights=weights, minlength=n).astype(np.int64)
 
 
-def _parallels(moves):
-    """Boolean (fifths, octaves) per move, with music21's rules (parallel or antiparallel, octave displacement)."""
-    up = moves[:, 5] - moves[:, 3]
-    low = moves[:, 6] - moves[:, 4]
+def parallel_fifths_octaves(upper_before, lower_before, upper_after, lower_after):
+    """Whether two voices moving from one pair of pitches to the next make parallel fifths or parallel octaves.
+
+    The rule is music21's (``VoiceLeadingQuartet.parallelFifth`` and ``parallelOctave``): both voices move, and the
+    interval is a perfect fifth (or twelfth ...) before and after, or an octave (or double octave ...) before and
+    after. Contrary motion counts too (antiparallels). A unison is not an octave in similar motion (unison to
+    octave is no parallel); in contrary motion unison and octave are the same simple interval and count.
+
+    Chapter: 10_evaluating_generated_music (:func:`voice_leading` counts with it; ``decode_voices(method=
+    "voice-leading")`` in :mod:`musiclib.voices` avoids it).
+
+    Parameters
+    ----------
+    upper_before, lower_before, upper_after, lower_after : array_like of int
+        MIDI pitches (or pitch columns: only differences matter) of the upper and the lower voice before and after
+        the move; the four arrays broadcast against each other. Every voice must sound (no rests).
+
+    Returns
+    -------
+    fifths, octaves : np.ndarray of bool
+        Broadcast shape of the inputs.
+
+    Examples
+    --------
+    >>> fifths, octaves = parallel_fifths_octaves(67, 60, 69, 62)   # G4/C4 to A4/D4
+    >>> bool(fifths), bool(octaves)
+    (True, False)
+    >>> [bool(x) for x in parallel_fifths_octaves(72, 60, 67, 67)]   # octave to unison, contrary: counts
+    [False, True]
+    """
+    ub, lb, ua, la = np.broadcast_arrays(*(np.asarray(x, dtype=np.int64) for x in
+                                           (upper_before, lower_before, upper_after, lower_after)))
+    up = ua - ub
+    low = la - lb
     both_move = (up != 0) & (low != 0)
-    before = np.abs(moves[:, 3] - moves[:, 4])
-    after = np.abs(moves[:, 5] - moves[:, 6])
+    before = np.abs(ub - lb)
+    after = np.abs(ua - la)
     contrary = np.sign(up) != np.sign(low)
     fifths = both_move & (before % 12 == 7) & (after % 12 == 7)
-    # Octaves and compound octaves. In similar motion a unison is not an octave (music21 keeps P1 and P8 apart:
-    # unison to octave is no parallel); in contrary motion unison <-> octave counts (the same simple interval).
     octave_like = (before % 12 == 0) & (after % 12 == 0)
     octaves = both_move & octave_like & (contrary | ((before > 0) & (after > 0)))
     return fifths, octaves
+
+
+def _parallels(moves):
+    """Boolean (fifths, octaves) per row of :func:`voice_pair_moves`."""
+    return parallel_fifths_octaves(moves[:, 3], moves[:, 4], moves[:, 5], moves[:, 6])
 
 
 def voice_leading(rolls, *, pitch_offset: int = PITCH_OFFSET) -> dict:

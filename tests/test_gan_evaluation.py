@@ -73,6 +73,24 @@ def test_scorecard_flags_copies_and_rejects_bad_input(splits):
         evaluation.scorecard(copies, train=train, held_out=test, n=31)
     with pytest.raises(ValueError, match="classifier_epochs"):
         evaluation.scorecard(copies, train=train, held_out=test, classifier_epochs=-1)
+    with pytest.raises(ValueError, match="variants.*markov"):
+        evaluation.scorecard(copies, train=train, held_out=test, variants={"markov": copies})
+    with pytest.raises(ValueError, match=r"variants\['short'\].*n=30"):
+        evaluation.scorecard(copies, train=train, held_out=test, variants={"short": copies[:10]})
+
+
+def test_scorecard_scores_variants_like_the_gan(splits):
+    train, test, _ = splits
+    fake = baselines.shuffled_segments(train, 32, seed=1)
+    card = evaluation.scorecard(fake, train=train, held_out=test, seed=0, resamples=2, classifier_epochs=0,
+                                baselines=False, variants={"copies": train[:40]})
+    assert set(card) == {"real", "gan", "copies", "settings"}
+    alone = evaluation.scorecard(train[:32], train=train, held_out=test, seed=0, resamples=2, classifier_epochs=0,
+                                 baselines=False)
+    # A variant's row is the row its rolls get as the main set (the first n of them).
+    assert card["copies"] == alone["gan"] and card["copies"]["copy_share"] == 1.0
+    table = evaluation.format_scorecard(card, features=False).splitlines()
+    assert [line.split()[0] for line in table[2:]] == ["real", "gan", "copies"]
 
 
 @pytest.mark.slow
@@ -86,9 +104,13 @@ def test_evaluate_command_prints_the_scorecard_and_writes_json(tmp_path, capsys,
     printed = capsys.readouterr().out
     assert "overlap" in printed and "classifier" in printed
     card = json.loads(out.read_text())
-    assert {"real", "gan", "markov", "random"} <= set(card)
+    assert set(card) == {"real", "gan", "gan_vl", "markov", "random", "settings"}
     assert card["settings"]["n"] == 16 and card["settings"]["seed"] == 3 and card["settings"]["quick"] is True
-    for system in ("real", "gan", "markov", "random"):
+    assert "gan_vl" in printed and card["settings"]["decoding"]["gan_vl"].startswith("voice-leading")
+    # The voice-leading decoding of the same output: no parallels by construction, the rest nearly unchanged.
+    assert card["gan_vl"]["parallel_rate"] == 0
+    assert abs(card["gan_vl"]["overlap_mean"] - card["gan"]["overlap_mean"]) < 0.1
+    for system in ("real", "gan", "gan_vl", "markov", "random"):
         assert 0 <= card[system]["overlap_mean"] <= 1 and 0 <= card[system]["classifier_accuracy"] <= 1
     # the GAN beats uniform random on every set-level measure
     assert card["gan"]["overlap_mean"] > card["random"]["overlap_mean"]

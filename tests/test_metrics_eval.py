@@ -183,12 +183,28 @@ def test_parallels_equal_music21_on_random_quartets(rng):
     up_move = np.where(rng.random(n) < 0.5, low_move, np.where(rng.random(n) < 0.3, -low_move, rng.integers(-4, 5, n)))
     moves = np.column_stack([np.zeros((n, 3)), upper, low, upper + up_move, low + low_move]).astype(np.int64)
     moves = moves[_spelled_fifths_are_perfect(moves)]
-    ours = metrics._parallels(moves)
+    ours = metrics.parallel_fifths_octaves(*moves[:, 3:].T)
     theirs = _music21_parallels(moves)
     assert theirs[0].sum() > 10 and theirs[1].sum() > 10  # the sample exercises both rules
     np.testing.assert_array_equal(ours[0], theirs[0])
     np.testing.assert_array_equal(ours[1], theirs[1])
 
+
+
+def test_parallel_fifths_octaves_broadcasts_and_ignores_transposition():
+    # One upper-voice move against every lower-voice move of a grid: shapes broadcast, the answer is the scalar one.
+    lower_before = np.arange(40, 60)[:, None]
+    lower_after = np.arange(40, 60)[None, :]
+    fifths, octaves = metrics.parallel_fifths_octaves(67, lower_before, 69, lower_after)
+    assert fifths.shape == octaves.shape == (20, 20)
+    for i, lb in enumerate(range(40, 60)):
+        for j, la in enumerate(range(40, 60)):
+            f, o = metrics.parallel_fifths_octaves(67, lb, 69, la)
+            assert (fifths[i, j], octaves[i, j]) == (bool(f), bool(o))
+    # Under G4-A4: C3 to D3 makes fifths (a twelfth), G2 or G3 to A2 or A3 octaves (four ways).
+    assert fifths.sum() == 1 and fifths[48 - 40, 50 - 40] and octaves.sum() == 4
+    shifted = metrics.parallel_fifths_octaves(67 - 28, lower_before - 28, 69 - 28, lower_after - 28)
+    np.testing.assert_array_equal(shifted[0], fifths)  # pitch columns work as well as MIDI numbers
 
 def test_voice_pair_moves_skip_rests_and_held_pairs():
     roll = _satb((72, 67, 64, 48), (72, 67, 64, None), (74, 67, 62, 47))

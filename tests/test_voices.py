@@ -100,6 +100,112 @@ def test_decode_voices_bad_input(probs, kwargs, error, match):
         voices.decode_voices(probs, **kwargs)
 
 
+def _parallel_count(rolls):
+    from musiclib import metrics
+
+    counts = metrics.voice_leading(rolls)
+    return counts["parallel_fifths"] + counts["parallel_octaves"]
+
+
+def _triad_probabilities(rng, n_windows, steps, hold=2):
+    """Probabilities over three C-major triad tones per voice and window (perfect intervals are common), changing
+    every ``hold`` steps, with at least 10 % left for the rest."""
+    probs = np.zeros((n_windows, steps, N_PITCHES, 4), np.float32)
+    support = np.zeros((n_windows, 3, 4), int)
+    for w in range(n_windows):
+        for v, voice in enumerate(VOICES):
+            low, high = VOICE_RANGES[voice]
+            tones = [p for p in range(low, high + 1) if p % 12 in (0, 4, 7)]
+            support[w, :, v] = rng.choice(tones, size=3, replace=False) - PITCH_OFFSET
+            for t in range(0, steps, hold):
+                p = rng.dirichlet(np.ones(4))[:3] * 0.9
+                probs[w, t : t + hold, support[w, :, v], v] = p[:, None]  # advanced indices come first
+    return probs, support
+
+
+def test_voice_leading_decoding_is_the_best_allowed_chord_per_sonority(rng):
+    # Independent reference: the argmax decoding's sonorities; for each, every chord of the voices' possible options
+    # (their three pitches, the rest, the held pitch) scored by the summed log-probabilities, the parallels judged by
+    # metrics.voice_leading (music21-checked) on a two-chord roll, the best allowed chord kept.
+    import itertools
+
+    probs, support = _triad_probabilities(rng, 4, 16)
+    assert _parallel_count(voices.decode_voices(probs)).sum() > 0  # the example has parallels to remove
+    decoded = voices.decode_voices(probs, method="voice-leading")
+    argmax = voices.decode_voices(probs)
+    rest = np.clip(1 - probs.sum(axis=2), 0, None)  # (n, steps, 4)
+    for w in range(len(probs)):
+        index = np.where(argmax[w].any(axis=1), argmax[w].argmax(axis=1), -1)  # (steps, 4), -1 = rest
+        starts = [0] + [t for t in range(1, 16) if (index[t] != index[t - 1]).any()]
+        expected = np.zeros_like(probs[w])
+        previous = [-1, -1, -1, -1]
+        for start, end in zip(starts, starts[1:] + [16]):
+            best, best_score = None, -np.inf
+            options = [sorted({*support[w, :, v].tolist(), -1, previous[v]}) for v in range(4)]
+            chords = list(itertools.product(*options))
+            pair = np.zeros((len(chords), 2, N_PITCHES, 4), np.float32)
+            for c, chord in enumerate(chords):
+                for v in range(4):
+                    if previous[v] >= 0:
+                        pair[c, 0, previous[v], v] = 1
+                    if chord[v] >= 0:
+                        pair[c, 1, chord[v], v] = 1
+            allowed = _parallel_count(pair) == 0
+            for c, chord in enumerate(chords):
+                p = [probs[w, start:end, chord[v], v] if chord[v] >= 0 else rest[w, start:end, v] for v in range(4)]
+                score = sum(np.log(x.astype(np.float64) + 1e-12).sum() for x in p)
+                if allowed[c] and score > best_score:
+                    best, best_score = chord, score
+            for v in range(4):
+                if best[v] >= 0:
+                    expected[start:end, best[v], v] = 1
+            previous = list(best)
+        np.testing.assert_array_equal(decoded[w], expected)
+
+
+def test_voice_leading_decoding_removes_parallels_and_keeps_everything_else(rng):
+    probs, _ = _triad_probabilities(rng, 60, 32)
+    argmax = voices.decode_voices(probs)
+    decoded = voices.decode_voices(probs, method="voice-leading")
+    before, after = _parallel_count(argmax), _parallel_count(decoded)
+    assert before.sum() >= 20 and after.sum() == 0
+    assert voices.is_valid_voice_roll(decoded)
+    clean = before == 0
+    assert clean.sum() >= 5  # windows the decoder must leave alone
+    np.testing.assert_array_equal(decoded[clean], argmax[clean])
+    # It keeps the argmax's rhythm: a voice changes only where the argmax roll has a sonority boundary.
+    def boundaries(roll):
+        return (roll[:, 1:] != roll[:, :-1]).any(axis=(2, 3))
+    assert not (boundaries(decoded) & ~boundaries(argmax)).any()
+
+
+def test_voice_leading_decoding_replaces_a_whole_sonority_not_one_step():
+    # S G4 over B C4, then A4 (0.6) or B4 (0.3) over D4 (0.9): the argmax writes parallel fifths. The decoder takes
+    # B4 (a sixth) for all four steps of the second chord, not one step of B4 and then the A4 again.
+    probs = np.zeros((1, 8, N_PITCHES, 4), np.float32)
+    g4, a4, b4, c4, d4 = (p - PITCH_OFFSET for p in (67, 69, 71, 48, 50))
+    probs[0, :4, g4, 0] = 0.9
+    probs[0, 4:, a4, 0], probs[0, 4:, b4, 0] = 0.6, 0.3
+    probs[0, :4, c4, 3] = probs[0, 4:, d4, 3] = 0.9
+    argmax = voices.decode_voices(probs)
+    decoded = voices.decode_voices(probs, method="voice-leading")
+    assert _parallel_count(argmax)[0] == 1 and _parallel_count(decoded)[0] == 0
+    assert decoded[0, :4, g4, 0].tolist() == [1] * 4 and decoded[0, 4:, b4, 0].tolist() == [1] * 4
+    np.testing.assert_array_equal(decoded[..., 3], argmax[..., 3])
+    assert decoded[..., 1:3].sum() == 0  # alto and tenor rest in both
+    # With one candidate pitch per voice the B4 is not on offer. Left: the soprano rests (0.1 x 0.9), the bass rests
+    # (0.6 x 0.1), or a voice holds a pitch of probability 0; the soprano rests.
+    narrow = voices.decode_voices(probs, method="voice-leading", candidates=1)
+    assert narrow[0, :, :, 0].sum(axis=1).tolist() == [1] * 4 + [0] * 4
+    np.testing.assert_array_equal(narrow[..., 3], argmax[..., 3])
+
+
+@pytest.mark.parametrize("candidates", [0, 13, 2.5, "4"])
+def test_voice_leading_decoding_bad_candidates(candidates):
+    with pytest.raises(ValueError, match="candidates"):
+        voices.decode_voices(np.full((1, 8, N_PITCHES, 4), 0.01), method="voice-leading", candidates=candidates)
+
+
 def test_is_valid_voice_roll_catches_each_violation():
     roll = np.zeros((4, N_PITCHES, 4), np.float32)
     roll[:, 72 - PITCH_OFFSET, 0] = 1

@@ -15,6 +15,10 @@ is compared with the **held-out test split** (never seen in training):
   is measured on the held-out windows themselves (a real piece not in the training set);
 - a learned check: a small convolutional classifier trained to tell held-out real windows from the system's,
   with its accuracy on windows (of pieces) it did not train on (0.5 = cannot tell them apart).
+
+:func:`evaluate_checkpoint` scores the generator twice: ``gan`` decodes its output with ``"argmax"`` (what it learned)
+and ``gan_vl`` decodes the same output with ``"voice-leading"`` (:func:`musiclib.voices.decode_voices`: no parallel
+fifths or octaves by construction, so that row's parallel rate is a rule met, not evidence of learning).
 """
 
 from __future__ import annotations
@@ -29,8 +33,8 @@ from .._validation import check_bool, check_positive_int, check_seed
 __all__ = ["SYSTEMS", "FEATURES", "classifier_accuracy", "scorecard", "format_scorecard", "evaluation_data",
            "evaluate_checkpoint"]
 
-#: Rows of the scorecard, in print order.
-SYSTEMS = ("real", "gan", "markov", "random")
+#: Rows of the scorecard, in print order (``gan_vl``: the GAN under the voice-leading decoding).
+SYSTEMS = ("real", "gan", "gan_vl", "markov", "random")
 #: Features compared set against set (the four-voice features of :func:`musiclib.metrics.sample_features`).
 FEATURES = ("pitch_classes_used", "pitches_used", "pitch_range", "polyphony", "empty_beat_rate",
             "qualified_note_rate", "scale_consistency", "mean_ioi", "mean_interval", "tonal_distance",
@@ -163,7 +167,7 @@ def _set_scores(rolls, held_out, held_out_features, train, *, novelty_rolls=None
 
 def scorecard(generated, *, train, held_out, n: int | None = None, seed: int = 0, resamples: int = 5,
               classifier_epochs: int = 30, baselines: bool = True, progress: bool = False,
-              train_pieces=None, held_out_pieces=None) -> dict:
+              train_pieces=None, held_out_pieces=None, variants: dict | None = None) -> dict:
     """Score generated rolls against held-out Bach, next to the real-vs-real ceiling and the baselines.
 
     Parameters
@@ -186,11 +190,15 @@ def scorecard(generated, *, train, held_out, n: int | None = None, seed: int = 0
         Print one line per system.
     train_pieces, held_out_pieces : array_like, optional
         Piece id of each window, so the classifier splits by piece (see :func:`classifier_accuracy`).
+    variants : dict, optional
+        More generated sets scored like ``generated``, as ``{row name: rolls}`` (e.g. ``{"gan_vl": rolls}``, the
+        same generator decoded another way); each needs at least ``n`` rolls, of which the first ``n`` are scored.
 
     Returns
     -------
     dict
-        ``{"real": {...}, "gan": {...}, "markov": {...}, "random": {...}, "settings": {...}}``; each system maps
+        ``{"real": {...}, "gan": {...}, "markov": {...}, "random": {...}, "settings": {...}}`` and a row per variant;
+        each system maps
         metric names to floats (see :data:`FEATURES`: ``<feature>_mean``, ``_gap``, ``_overlap``, ``_kl``, and
         ``overlap_mean``, ``overlap_fraction_of_ceiling``, ``kl_mean``, ``frechet_distance``, the voice-leading
         rates, ``novelty_overlap_mean``, ``copy_share``, ``classifier_accuracy``). The real row adds
@@ -208,6 +216,13 @@ def scorecard(generated, *, train, held_out, n: int | None = None, seed: int = 0
     if classifier_epochs < 0:
         raise ValueError(f"classifier_epochs={classifier_epochs} must be 0 (skip) or a positive integer")
     baselines = check_bool("baselines", baselines)
+    variants = {} if variants is None else dict(variants)
+    for name in variants:
+        if name in ("real", "markov", "random", "settings", "gan") or not isinstance(name, str):
+            raise ValueError(f"variants has the row name {name!r}; use a new name, not real, gan, markov, random or settings")
+        variants[name] = metrics._rolls(f"variants[{name!r}]", variants[name], "separate")
+        if len(variants[name]) < n:
+            raise ValueError(f"variants[{name!r}] has {len(variants[name])} rolls; n={n} needed")
     if n > len(train):
         raise ValueError(f"n={n} must be at most the {len(train)} training windows (the real row draws from them)")
     rng = np.random.default_rng(seed)
@@ -235,7 +250,7 @@ def scorecard(generated, *, train, held_out, n: int | None = None, seed: int = 0
     real_row["overlap_mean_sd"] = float(np.std(ceiling, ddof=1)) if len(ceiling) > 1 else float("nan")
     out["real"] = real_row
     log("real")
-    systems = {"gan": generated[:n]}
+    systems = {"gan": generated[:n], **{name: rolls[:n] for name, rolls in variants.items()}}
     if baselines:
         systems["markov"] = base.MarkovBaseline().fit(train).sample(n, seed=seed)
         systems["random"] = base.random_rolls(n, seed=seed)
@@ -351,6 +366,7 @@ def evaluate_checkpoint(path, *, n: int | None = None, seed: int = 0, quick: boo
         :func:`scorecard`'s result; ``settings`` adds the checkpoint path and the mode.
     """
     from .. import config as course_config
+    from ..voices import decode_voices
     from . import training
 
     quick = course_config.is_quick() if quick is None else check_bool("quick", quick)
@@ -360,11 +376,13 @@ def evaluate_checkpoint(path, *, n: int | None = None, seed: int = 0, quick: boo
     if progress:
         print("loading the chorales ...", flush=True)
     train, held_out, train_pieces, held_out_pieces = evaluation_data(config)
-    _, rolls = training.generate_rolls(generator, n, seed=seed)
+    probabilities, rolls = training.generate_rolls(generator, n, seed=seed)
+    ruled = decode_voices(probabilities, method="voice-leading")
     if progress:
         print(f"generated {n} windows; scoring (held-out windows: {len(held_out)}) ...", flush=True)
     card = scorecard(rolls, train=train, held_out=held_out, seed=seed, resamples=3 if quick else 5,
                      classifier_epochs=30, progress=progress, train_pieces=train_pieces,
-                     held_out_pieces=held_out_pieces)
-    card["settings"].update({"checkpoint": str(path), "quick": quick})
+                     held_out_pieces=held_out_pieces, variants={"gan_vl": ruled})
+    card["settings"].update({"checkpoint": str(path), "quick": quick,
+                             "decoding": {"gan": "argmax", "gan_vl": "voice-leading (no parallel fifths or octaves)"}})
     return card
