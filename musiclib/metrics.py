@@ -42,6 +42,8 @@ __all__ = [
     "pitch_class_transitions",
     "tonal_distance",
     "sample_features",
+    "CHORD_SHAPES",
+    "chord_rate",
     "voice_pair_moves",
     "parallel_fifths_octaves",
     "voice_leading",
@@ -607,6 +609,85 @@ def sample_features(rolls, *, voices: str = "separate", pitch_offset: int = PITC
         out["voices_sounding"] = voices_sounding(arr).astype(float)
         out["sixteenth_share"] = sixteenth_share(arr, pitch_offset=pitch_offset)
     return out
+
+
+#: Chord shapes of :func:`chord_rate`, as pitch classes above the root: the triads and seventh chords of the
+#: chorales' harmony (augmented triads and other sonorities are left out on purpose: Bach rarely writes them on a beat).
+CHORD_SHAPES = {
+    "major": (0, 4, 7),
+    "minor": (0, 3, 7),
+    "diminished": (0, 3, 6),
+    "dominant seventh": (0, 4, 7, 10),
+    "minor seventh": (0, 3, 7, 10),
+    "half-diminished seventh": (0, 3, 6, 10),
+    "diminished seventh": (0, 3, 6, 9),
+    "major seventh": (0, 4, 7, 11),
+}
+
+
+def chord_rate(rolls, *, min_voices: int = 3, steps_per_beat: int = STEPS_PER_BEAT,
+               pitch_offset: int = PITCH_OFFSET) -> np.ndarray:
+    """Share of the beats whose sounding pitches all belong to one triad or seventh chord, per four-voice roll.
+
+    On the first step of every beat, the pitch classes of the sounding voices are tested against every chord of
+    :data:`CHORD_SHAPES` on each of the 12 roots; the beat counts when one chord contains all of them (so doubled
+    notes and an omitted fifth are fine, a non-chord tone on the beat is not). Only beats on which at least
+    ``min_voices`` voices sound are judged: any two pitch classes fit some seventh chord, so a dyad proves nothing. None of the twelve scorecard features asks whether the voices form chords;
+    chapter 10 uses this to see what the classifier may be seeing.
+
+    Chapter: 10_evaluating_generated_music
+
+    Parameters
+    ----------
+    rolls : array_like [shape=(n, time_steps, n_pitches, 4)]
+        Binary four-voice rolls, ``time_steps`` a multiple of ``steps_per_beat``.
+    min_voices : int
+        Voices that must sound for a beat to be judged, in [1, 4].
+    steps_per_beat : int
+        Steps per beat, at least 1 (4 for the course's sixteenth-note grid).
+    pitch_offset : int
+        MIDI pitch of column 0.
+
+    Returns
+    -------
+    np.ndarray [shape=(n,), dtype=float64]
+        Share in [0, 1]; NaN for a roll without a judged beat.
+
+    Raises
+    ------
+    ValueError
+        If the rolls are not a set of binary four-voice rolls, or a parameter is out of range.
+
+    Examples
+    --------
+    >>> roll = np.zeros((1, 8, 64, 4), "float32")
+    >>> for v, p in enumerate((72, 67, 64, 48)):   # C major: C5 G4 E4 C3
+    ...     roll[0, :4, p - 28, v] = 1
+    >>> for v, p in enumerate((74, 67, 64, 48)):   # D5 over G4 E4 C3: D is not in a C chord, nor in any other
+    ...     roll[0, 4:, p - 28, v] = 1
+    >>> chord_rate(roll).tolist()
+    [0.5]
+    """
+    arr = _rolls("rolls", rolls, "separate")
+    min_voices = check_in_range("min_voices", min_voices, 1, len(VOICES), integer=True)
+    steps_per_beat = check_positive_int("steps_per_beat", steps_per_beat, maximum=arr.shape[1])
+    pitch_offset = check_in_range("pitch_offset", pitch_offset, 0, 127, integer=True)
+    if arr.shape[1] % steps_per_beat:
+        raise ValueError(f"rolls have {arr.shape[1]} steps, not a multiple of steps_per_beat={steps_per_beat}")
+    index = _pitch_index(arr)[:, ::steps_per_beat]  # (n, beats, 4)
+    sounding = index >= 0
+    classes = np.zeros(index.shape[:2] + (12,), dtype=bool)
+    n, beat, voice = np.nonzero(sounding)
+    classes[n, beat, (index[n, beat, voice] + pitch_offset) % 12] = True
+    chords = np.zeros((12 * len(CHORD_SHAPES), 12), dtype=bool)
+    for k, shape in enumerate(CHORD_SHAPES.values()):
+        for root in range(12):
+            chords[12 * k + root, [(root + s) % 12 for s in shape]] = True
+    fits = ~(classes[:, :, None, :] & ~chords).any(axis=-1)  # (n, beats, chords): no pitch class outside the chord
+    judged = sounding.sum(axis=-1) >= min_voices
+    counted = judged.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counted > 0, (fits.any(axis=-1) & judged).sum(axis=1) / counted, np.nan)
 
 
 def voice_pair_moves(rolls, *, pitch_offset: int = PITCH_OFFSET) -> np.ndarray:

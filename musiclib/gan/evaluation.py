@@ -10,7 +10,8 @@ is compared with the **held-out test split** (never seen in training):
   averaged into ``overlap_mean``; the *real* row is the ceiling (two real sets), measured over several resamples
   with its spread, and every other row is also given as a fraction of it;
 - a Fréchet distance between the per-sample feature vectors, standardised by the held-out set;
-- voice-leading rates (:func:`musiclib.metrics.voice_leading_rates`);
+- voice-leading rates (:func:`musiclib.metrics.voice_leading_rates`) and the share of beats whose voices form one
+  triad or seventh chord (:func:`musiclib.metrics.chord_rate`, not one of the twelve features);
 - novelty (:func:`musiclib.metrics.nearest_training_overlap` against the training split); for the real row this
   is measured on the held-out windows themselves (a real piece not in the training set);
 - a learned check: a small convolutional classifier trained to tell held-out real windows from the system's,
@@ -156,6 +157,8 @@ def _set_scores(rolls, held_out, held_out_features, train, *, novelty_rolls=None
     row["frechet_distance"] = (metrics.frechet_distance((ref_matrix - mu) / sd, (mine - mu) / sd)
                                if len(mine) >= 2 else float("nan"))
     row.update(metrics.voice_leading_rates(rolls))
+    chords = metrics.chord_rate(rolls)
+    row["chord_rate"] = float(np.nanmean(chords)) if np.isfinite(chords).any() else float("nan")
     overlap = metrics.nearest_training_overlap(rolls if novelty_rolls is None else novelty_rolls, train)
     row["novelty_overlap_mean"] = float(np.nanmean(overlap)) if np.isfinite(overlap).any() else float("nan")
     row["copy_share"] = float(np.mean(overlap >= COPY_THRESHOLD))
@@ -201,7 +204,7 @@ def scorecard(generated, *, train, held_out, n: int | None = None, seed: int = 0
         each system maps
         metric names to floats (see :data:`FEATURES`: ``<feature>_mean``, ``_gap``, ``_overlap``, ``_kl``, and
         ``overlap_mean``, ``overlap_fraction_of_ceiling``, ``kl_mean``, ``frechet_distance``, the voice-leading
-        rates, ``novelty_overlap_mean``, ``copy_share``, ``classifier_accuracy``). The real row adds
+        rates, ``chord_rate``, ``novelty_overlap_mean``, ``copy_share``, ``classifier_accuracy``). The real row adds
         ``overlap_mean_sd`` and ``overlap_mean_resamples``.
     """
     from .. import baselines as base
@@ -279,6 +282,7 @@ TABLE_COLUMNS = (
     ("crossing_rate", "crossing", "{:.3f}"),
     ("spacing_rate", "spacing", "{:.3f}"),
     ("out_of_range_rate", "range", "{:.4f}"),
+    ("chord_rate", "chords", "{:.3f}"),
     ("novelty_overlap_mean", "nearest", "{:.3f}"),
     ("copy_share", "copies", "{:.3f}"),
     ("classifier_accuracy", "classifier", "{:.2f}"),
