@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from musiclib.exercises import available, check
-from musiclib.exercises.ch10 import FRECHET_GAUSSIANS, PROGRESSION, exercise_moves, exercise_rolls, progression_roll
+from musiclib.exercises.ch10 import (FRECHET_GAUSSIANS, PROGRESSION, exercise_chords, exercise_moves, exercise_rolls,
+                                     progression_roll)
 
 # music21 spells intervals; this spelling makes every fifth a perfect fifth except D#-Bb (not used below).
 SPELLING = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "B-", "B"]
@@ -34,7 +35,7 @@ def student_parallel_kind(upper_before, lower_before, upper_after, lower_after):
 
 
 def test_all_exercises_are_registered():
-    assert {"10.1", "10.2", "10.3", "10.4"} <= set(available())
+    assert {"10.1", "10.2", "10.3", "10.4", "10.5"} <= set(available())
 
 
 def test_10_1_accepts_an_independent_metric_and_rejects_a_step_count():
@@ -140,3 +141,49 @@ def test_10_4_frechet_of_two_gaussians_in_closed_form():
     assert np.mean((a - b) ** 2) == pytest.approx(right, rel=0.01)
     for wrong in (9.0, 14.0, np.sqrt(10), 5.0, None, "10"):
         assert not check("10.4", wrong), wrong
+
+
+# Chord spellings written out by hand (semitones above the root), independent of metrics.CHORD_SHAPES.
+HAND_SHAPES = [{0, 4, 7}, {0, 3, 7}, {0, 3, 6}, {0, 4, 7, 10}, {0, 3, 7, 10}, {0, 3, 6, 10}, {0, 3, 6, 9}, {0, 4, 7, 11}]
+
+
+def student_fits_one_chord(pitches):
+    classes = {p % 12 for p in pitches}
+    for root in range(12):
+        for shape in HAND_SHAPES:
+            if all((c - root) % 12 in shape for c in classes):
+                return True
+    return False
+
+
+def test_10_5_accepts_an_independent_chord_test_and_rejects_common_mistakes():
+    assert check("10.5", student_fits_one_chord)
+
+    def bass_is_root(pitches):  # forgets inversions
+        classes = {(p - pitches[-1]) % 12 for p in pitches}
+        return any(classes <= shape for shape in HAND_SHAPES)
+
+    def every_tone_needed(pitches):  # forgets that a fifth may be left out
+        classes = {p % 12 for p in pitches}
+        return any(classes == {(root + s) % 12 for s in shape} for root in range(12) for shape in HAND_SHAPES)
+
+    def triads_only(pitches):  # forgets the seventh chords
+        classes = {p % 12 for p in pitches}
+        return any(classes <= {(root + s) % 12 for s in shape} for root in range(12) for shape in HAND_SHAPES[:3])
+
+    for wrong in (bass_is_root, every_tone_needed, triads_only, lambda pitches: True, lambda pitches: None):
+        assert not check("10.5", wrong)
+    assert not check("10.5", None) and not check("10.5", True)
+
+
+def test_10_5_cases_cover_inversions_incomplete_chords_and_foreign_tones():
+    beats = exercise_chords()
+    verdicts = [student_fits_one_chord(b) for b in beats.tolist()]
+    assert 30 < verdicts.count(False) < verdicts.count(True)
+    fitting = beats[np.array(verdicts)]
+    assert len({len({p % 12 for p in b}) for b in fitting.tolist()}) == 3  # two, three and four pitch classes
+    from musiclib.data import VOICE_RANGES, VOICES
+    for v, voice in enumerate(VOICES):
+        low, high = VOICE_RANGES[voice]
+        assert beats[:, v].min() >= low and beats[:, v].max() <= high
+

@@ -1,9 +1,10 @@
 """Exercise checkers for chapter 10_evaluating_generated_music.
 
-10.1 and 10.2 ask for a function (a metric and a voice-leading rule); the checker runs it on rolls and voice-pair
-moves it makes itself and compares with the course's own version (:func:`musiclib.metrics.sample_features`,
-:func:`musiclib.metrics.voice_leading`). 10.3 asks for the parallels of a printed progression
-(:data:`PROGRESSION`), 10.4 for a Fréchet distance between two 1-D Gaussians.
+10.1, 10.2 and 10.5 ask for a function (a metric, a voice-leading rule, a chord test); the checker runs it on rolls,
+voice-pair moves and chords it makes itself and compares with the course's own version
+(:func:`musiclib.metrics.sample_features`, :func:`musiclib.metrics.voice_leading`, :func:`musiclib.metrics.chord_rate`).
+10.3 asks for the parallels of a printed progression (:data:`PROGRESSION`), 10.4 for a Fréchet distance between two
+1-D Gaussians.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 
 from . import as_integers, as_number, register
 
-__all__ = ["PROGRESSION", "FRECHET_GAUSSIANS", "progression_roll", "exercise_rolls", "exercise_moves"]
+__all__ = ["PROGRESSION", "FRECHET_GAUSSIANS", "progression_roll", "exercise_rolls", "exercise_moves", "exercise_chords"]
 
 #: Exercise 10.3: five chords (soprano, alto, tenor, bass as MIDI pitches), one beat each.
 PROGRESSION = ((72, 67, 64, 48), (74, 69, 65, 50), (74, 67, 59, 55), (72, 67, 67, 60), (79, 71, 74, 55))
@@ -89,6 +90,50 @@ def exercise_moves(seed: int = 0) -> np.ndarray:
     upper[hold, 1] = upper[hold, 0]
     randoms = np.stack([upper[:, 0], lower[:, 0], upper[:, 1], lower[:, 1]], axis=1)
     return np.concatenate([np.array(hand), randoms]).astype(np.int64)
+
+
+def exercise_chords(seed: int = 0) -> np.ndarray:
+    """Beats ``(n, 4)`` of S, A, T, B MIDI pitches, each inside its voice's range, for exercise 10.5.
+
+    Chords of every shape of :data:`musiclib.metrics.CHORD_SHAPES` on random roots, in any inversion, some with the
+    fifth left out or a tone doubled, and as many beats with a non-chord tone or random pitches.
+    """
+    from ..data import VOICE_RANGES, VOICES
+    from ..metrics import CHORD_SHAPES
+
+    rng = np.random.default_rng(1050 + seed)
+    shapes = list(CHORD_SHAPES.values())
+
+    def voiced(classes):
+        """One pitch per voice, in its range, with the given pitch classes (cycled over the voices)."""
+        chord = []
+        for v, voice in enumerate(VOICES):
+            low, high = VOICE_RANGES[voice]
+            options = [p for p in range(low, high + 1) if p % 12 == classes[v % len(classes)]]
+            chord.append(int(rng.choice(options)))
+        return chord
+
+    beats = []
+    for k in range(120):
+        shape = shapes[k % len(shapes)]
+        root = int(rng.integers(12))
+        tones = [(root + s) % 12 for s in shape]
+        if k % 3 == 1 and len(tones) == 3:
+            tones = [tones[0], tones[1]]  # the fifth left out (root doubled by the cycle)
+        rng.shuffle(tones)  # any inversion: the lowest voice need not hold the root
+        beats.append(voiced(tones))
+        off = list(tones) + [int(rng.integers(12))]  # one more, probably foreign, pitch class
+        rng.shuffle(off)
+        beats.append(voiced(off))
+    return np.array(beats, dtype=np.int64)
+
+
+def _reference_chords(beats) -> list:
+    """The course's verdict on each beat, by running it through :func:`musiclib.metrics.chord_rate`."""
+    from ..metrics import chord_rate
+
+    roll = np.concatenate([progression_roll((tuple(beat),)) for beat in np.asarray(beats).tolist()])
+    return [bool(x == 1.0) for x in chord_rate(roll)]
 
 
 def _reference_parallels(moves) -> list:
@@ -176,3 +221,18 @@ def _check_frechet(answer):
     if np.isclose(value, np.sqrt(expected)):
         return False, "The Fréchet distance of FID is the squared 2-Wasserstein distance: do not take the root."
     return False, "In 1-D: d^2 = (mu_1 - mu_2)^2 + sigma_1^2 + sigma_2^2 - 2 sigma_1 sigma_2."
+
+
+@register("10.5")
+def _check_fits_one_chord(answer):
+    if answer is None or not callable(answer):
+        return False, "Answer with your function fits_one_chord(pitches) -> bool for a list of MIDI pitches."
+    beats = exercise_chords()
+    for beat, want in zip(beats.tolist(), _reference_chords(beats)):
+        got = answer(list(beat))
+        if got is None or bool(got) != want:
+            names = " ".join(f"{p}" for p in beat)
+            return False, (f"Pitches {names}: got {got!r}, expected {want}. Reduce to pitch classes (p % 12); try every "
+                           "root 0..11 and every shape of metrics.CHORD_SHAPES; the beat fits when one chord contains "
+                           "all its pitch classes (the root need not be in the bass, the fifth may be missing).")
+    return True, ""
