@@ -27,6 +27,7 @@ import numpy as np
 
 from ._validation import check_bool, check_choice, check_finite_array, check_in_range, check_positive_int, check_seed
 from .data import PITCH_OFFSET, VOICES
+from .theory import CHORD_QUALITIES
 
 __all__ = [
     "DIATONIC_SCALE",
@@ -611,18 +612,10 @@ def sample_features(rolls, *, voices: str = "separate", pitch_offset: int = PITC
     return out
 
 
-#: Chord shapes of :func:`chord_rate`, as pitch classes above the root: the triads and seventh chords of the
-#: chorales' harmony (augmented triads and other sonorities are left out on purpose: Bach rarely writes them on a beat).
-CHORD_SHAPES = {
-    "major": (0, 4, 7),
-    "minor": (0, 3, 7),
-    "diminished": (0, 3, 6),
-    "dominant seventh": (0, 4, 7, 10),
-    "minor seventh": (0, 3, 7, 10),
-    "half-diminished seventh": (0, 3, 6, 10),
-    "diminished seventh": (0, 3, 6, 9),
-    "major seventh": (0, 4, 7, 11),
-}
+#: Chord shapes of :func:`chord_rate`, as semitones above the root (:data:`musiclib.theory.CHORD_QUALITIES`): the
+#: triads and seventh chords of the chorales' harmony. Augmented, suspended and added-tone chords are left out on
+#: purpose: Bach rarely writes them on a beat, and a wider list would let more foreign tones pass as chord tones.
+CHORD_SHAPES = {quality: CHORD_QUALITIES[quality] for quality in ("maj", "min", "dim", "7", "min7", "hdim7", "dim7", "maj7")}
 
 
 def chord_rate(rolls, *, min_voices: int = 3, steps_per_beat: int = STEPS_PER_BEAT,
