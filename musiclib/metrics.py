@@ -618,15 +618,17 @@ def sample_features(rolls, *, voices: str = "separate", pitch_offset: int = PITC
 CHORD_SHAPES = {quality: CHORD_QUALITIES[quality] for quality in ("maj", "min", "dim", "7", "min7", "hdim7", "dim7", "maj7")}
 
 
-def chord_rate(rolls, *, min_voices: int = 3, steps_per_beat: int = STEPS_PER_BEAT,
+def chord_rate(rolls, *, min_pitch_classes: int = 3, steps_per_beat: int = STEPS_PER_BEAT,
                pitch_offset: int = PITCH_OFFSET) -> np.ndarray:
     """Share of the beats whose sounding pitches all belong to one triad or seventh chord, per four-voice roll.
 
     On the first step of every beat, the pitch classes of the sounding voices are tested against every chord of
     :data:`CHORD_SHAPES` on each of the 12 roots; the beat counts when one chord contains all of them (so doubled
-    notes and an omitted fifth are fine, a non-chord tone on the beat is not). Only beats on which at least
-    ``min_voices`` voices sound are judged: any two pitch classes fit some seventh chord, so a dyad proves nothing. None of the twelve scorecard features asks whether the voices form chords;
-    chapter 10 uses this to see what the classifier may be seeing.
+    notes and a missing chord tone are fine, a non-chord tone on the beat is not). Only beats sounding at least
+    ``min_pitch_classes`` different pitch classes are judged: any two pitch classes fit some seventh chord, so a beat
+    of two (an open fifth, a doubled third) proves nothing either way. None of the twelve scorecard features asks
+    whether the voices form chords; chapter 10 uses this to see what the classifier may be seeing. For scale: four
+    voices drawn independently and uniformly from the twelve pitch classes fit on about a quarter of such beats.
 
     Chapter: 10_evaluating_generated_music
 
@@ -634,8 +636,8 @@ def chord_rate(rolls, *, min_voices: int = 3, steps_per_beat: int = STEPS_PER_BE
     ----------
     rolls : array_like [shape=(n, time_steps, n_pitches, 4)]
         Binary four-voice rolls, ``time_steps`` a multiple of ``steps_per_beat``.
-    min_voices : int
-        Voices that must sound for a beat to be judged, in [1, 4].
+    min_pitch_classes : int
+        Different pitch classes a beat must sound to be judged, in [1, 4].
     steps_per_beat : int
         Steps per beat, at least 1 (4 for the course's sixteenth-note grid).
     pitch_offset : int
@@ -662,7 +664,7 @@ def chord_rate(rolls, *, min_voices: int = 3, steps_per_beat: int = STEPS_PER_BE
     [0.5]
     """
     arr = _rolls("rolls", rolls, "separate")
-    min_voices = check_in_range("min_voices", min_voices, 1, len(VOICES), integer=True)
+    min_pitch_classes = check_in_range("min_pitch_classes", min_pitch_classes, 1, len(VOICES), integer=True)
     steps_per_beat = check_positive_int("steps_per_beat", steps_per_beat, maximum=arr.shape[1])
     pitch_offset = check_in_range("pitch_offset", pitch_offset, 0, 127, integer=True)
     if arr.shape[1] % steps_per_beat:
@@ -677,7 +679,7 @@ def chord_rate(rolls, *, min_voices: int = 3, steps_per_beat: int = STEPS_PER_BE
         for root in range(12):
             chords[12 * k + root, [(root + s) % 12 for s in shape]] = True
     fits = ~(classes[:, :, None, :] & ~chords).any(axis=-1)  # (n, beats, chords): no pitch class outside the chord
-    judged = sounding.sum(axis=-1) >= min_voices
+    judged = classes.sum(axis=-1) >= min_pitch_classes
     counted = judged.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(counted > 0, (fits.any(axis=-1) & judged).sum(axis=1) / counted, np.nan)

@@ -120,25 +120,26 @@ def decode_voices(
       (:func:`musiclib.metrics.parallel_fifths_octaves`). The argmax decoding cuts the window into sonorities
       (stretches in which no voice changes); left to right, each sonority gets the chord with the largest product
       of the voices' probabilities over its steps that makes no parallel fifth or octave with the chord before.
-      Each voice chooses among its ``candidates`` most probable options, resting and holding its previous pitch
-      (holding every voice breaks no rule, so a chord is always left). Where the argmax chord breaks no rule it is
-      kept, so the result differs from ``"argmax"`` only where a parallel was. Because a replacement fills the
-      whole sonority, the rule cannot be met by slipping a short note between the two fifths (a step-by-step
-      version of this decoder did that). The choice is greedy (a sonority never revises the one before): a rule
-      applied while sampling, like the constraints of DeepBach and Coconet. Chapter 10 measures what it costs.
+      Each voice chooses among its ``candidates`` most probable options (pitches or the rest), resting and holding
+      its previous pitch (holding every voice breaks no rule, so a chord is always left). Up to the first parallel
+      the result equals ``"argmax"``; after a replacement the following chords are judged against it. A
+      replacement fills a whole sonority, so the rule cannot be met by splitting a note (a step-by-step version of
+      this decoder slipped one-step notes between two fifths), but a chain of parallels can still be broken by one
+      changed chord in its middle. Greedy constrained decoding: a sonority never revises the one before. Chapter
+      10 measures what it costs.
 
     Parameters
     ----------
     probabilities : array_like [shape=(..., time_steps, n_pitches, 4)]
         Values in [0, 1], e.g. a generator's softmax output without its rest column.
-    method : {"argmax", "threshold"}
+    method : {"argmax", "threshold", "voice-leading"}
     threshold : float
         Used by ``"threshold"`` only, in (0, 1].
     pitch_offset : int
         MIDI pitch of column 0 (the ranges are in MIDI numbers).
     candidates : int
         Used by ``"voice-leading"`` only: pitches each voice may choose from at a step (its most probable ones), in
-        [1, 12]; the search tries ``(candidates + 2) ** 4`` chords per step.
+        [1, 12]; the search tries ``(candidates + 2) ** 4`` chords per sonority.
 
     Returns
     -------

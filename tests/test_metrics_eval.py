@@ -212,7 +212,8 @@ def test_parallel_fifths_octaves_broadcasts_and_ignores_transposition():
 
 @pytest.mark.parametrize(("chord", "fits"), [
     ((72, 67, 64, 48), True),    # C major, root doubled
-    ((72, 64, 60, 48), True),    # C major without its fifth
+    ((70, 64, 60, 48), True),    # C7 without its fifth (C E Bb)
+    ((71, 65, 62, 55), True),    # G7 without its third
     ((71, 67, 62, 53), True),    # G7 (F in the bass)
     ((74, 68, 65, 59), True),    # B diminished seventh (B D F G#/Ab)
     ((69, 65, 62, 50), True),    # D minor
@@ -225,17 +226,17 @@ def test_chord_rate_on_hand_made_chords(chord, fits):
     assert metrics.chord_rate(_satb(chord)).tolist() == [1.0 if fits else 0.0]
 
 
-def _chord_rate_loop(rolls, min_voices=3):
+def _chord_rate_loop(rolls, min_pitch_classes=3):
     """Reference: beat by beat, voice by voice, every root and shape as a Python set."""
     out = []
     for roll in rolls:
         judged = fit = 0
         for t in range(0, roll.shape[0], 4):
             pitches = [int(np.argmax(roll[t, :, v])) + PITCH_OFFSET for v in range(4) if roll[t, :, v].any()]
-            if len(pitches) < min_voices:
+            classes = {p % 12 for p in pitches}
+            if len(classes) < min_pitch_classes:
                 continue
             judged += 1
-            classes = {p % 12 for p in pitches}
             fit += any(classes <= {(root + s) % 12 for s in shape}
                        for root in range(12) for shape in metrics.CHORD_SHAPES.values())
         out.append(fit / judged if judged else np.nan)
@@ -248,27 +249,27 @@ def test_chord_rate_equals_a_loop_on_chorales_and_random_rolls():
     bach = data.load_pianorolls("train", voices="separate")[:60]
     noise = baselines.random_rolls(40, seed=0)
     for rolls in (bach, noise):
-        for min_voices in (3, 4):
-            np.testing.assert_array_equal(metrics.chord_rate(rolls, min_voices=min_voices),
-                                          _chord_rate_loop(rolls, min_voices))
+        for min_pitch_classes in (1, 3, 4):
+            np.testing.assert_array_equal(metrics.chord_rate(rolls, min_pitch_classes=min_pitch_classes),
+                                          _chord_rate_loop(rolls, min_pitch_classes))
     # Bach's beats are chords; uniform random pitches seldom are.
     assert np.nanmean(metrics.chord_rate(bach)) > 0.8 > 0.4 > np.nanmean(metrics.chord_rate(noise))
 
 
 def test_chord_rate_ignores_thin_beats_and_transposition():
-    thin = _satb((72, None, None, 48), (74, 61, None, None))  # two voices on every beat: nothing judged
+    # Two pitch classes on every beat (C over C over G, D over C#): nothing judged by default ...
+    thin = _satb((72, 67, None, 48), (74, 61, None, None))
     assert np.isnan(metrics.chord_rate(thin)[0])
-    # Any two pitch classes fit some seventh chord (D and C#: D major seventh), so dyads say nothing: the default
-    # judges beats of three or more voices.
-    assert metrics.chord_rate(thin, min_voices=2).tolist() == [1.0]
+    # ... because any two pitch classes fit some seventh chord (D and C#: D major seventh).
+    assert metrics.chord_rate(thin, min_pitch_classes=2).tolist() == [1.0]
     progression = [(72, 67, 64, 48), (74, 67, 62, 55), (72, 65, 60, 53), (71, 67, 62, 55)]
     shifted = [tuple(p + 2 for p in chord) for chord in progression]
     assert metrics.chord_rate(_satb(*progression)).tolist() == metrics.chord_rate(_satb(*shifted)).tolist() == [1.0]
 
 
 @pytest.mark.parametrize(("kwargs", "match"), [
-    ({"min_voices": 0}, "min_voices"),
-    ({"min_voices": 5}, "min_voices"),
+    ({"min_pitch_classes": 0}, "min_pitch_classes"),
+    ({"min_pitch_classes": 5}, "min_pitch_classes"),
     ({"steps_per_beat": 0}, "steps_per_beat"),
     ({"steps_per_beat": 3}, "multiple of steps_per_beat"),
 ])

@@ -95,14 +95,16 @@ def exercise_moves(seed: int = 0) -> np.ndarray:
 def exercise_chords(seed: int = 0) -> np.ndarray:
     """Beats ``(n, 4)`` of S, A, T, B MIDI pitches, each inside its voice's range, for exercise 10.5.
 
-    Chords of every shape of :data:`musiclib.metrics.CHORD_SHAPES` on random roots, in any inversion, some with the
-    fifth left out or a tone doubled, and as many beats with a non-chord tone or random pitches.
+    Half are chords of every shape of :data:`musiclib.metrics.CHORD_SHAPES` on random roots, in any inversion, some
+    with a tone left out or doubled; the other half replace one tone of such a chord by a pitch class that no chord
+    of the list holds together with the rest.
     """
     from ..data import VOICE_RANGES, VOICES
     from ..metrics import CHORD_SHAPES
 
     rng = np.random.default_rng(1050 + seed)
     shapes = list(CHORD_SHAPES.values())
+    chords = [{(root + s) % 12 for s in shape} for shape in shapes for root in range(12)]
 
     def voiced(classes):
         """One pitch per voice, in its range, with the given pitch classes (cycled over the voices)."""
@@ -118,11 +120,13 @@ def exercise_chords(seed: int = 0) -> np.ndarray:
         shape = shapes[k % len(shapes)]
         root = int(rng.integers(12))
         tones = [(root + s) % 12 for s in shape]
-        if k % 3 == 1 and len(tones) == 3:
-            tones = [tones[0], tones[1]]  # the fifth left out (root doubled by the cycle)
+        if k % 3 == 1:
+            tones.pop(int(rng.integers(len(tones))))  # a chord tone left out (another one doubled by the cycle)
         rng.shuffle(tones)  # any inversion: the lowest voice need not hold the root
         beats.append(voiced(tones))
-        off = list(tones) + [int(rng.integers(12))]  # one more, probably foreign, pitch class
+        kept = tones[1:] if len(tones) == 4 else tones  # four voices: room for one foreign tone
+        foreign = [c for c in range(12) if not any({*kept, c} <= chord for chord in chords)]
+        off = kept + [int(rng.choice(foreign))]
         rng.shuffle(off)
         beats.append(voiced(off))
     return np.array(beats, dtype=np.int64)
@@ -133,7 +137,7 @@ def _reference_chords(beats) -> list:
     from ..metrics import chord_rate
 
     roll = np.concatenate([progression_roll((tuple(beat),)) for beat in np.asarray(beats).tolist()])
-    return [bool(x == 1.0) for x in chord_rate(roll)]
+    return [bool(x == 1.0) for x in chord_rate(roll, min_pitch_classes=1)]
 
 
 def _reference_parallels(moves) -> list:
