@@ -750,12 +750,18 @@ def parallel_fifths_octaves(upper_before, lower_before, upper_after, lower_after
     ----------
     upper_before, lower_before, upper_after, lower_after : array_like of int
         MIDI pitches (or pitch columns: only differences matter) of the upper and the lower voice before and after
-        the move; the four arrays broadcast against each other. Every voice must sound (no rests).
+        the move, whole numbers >= 0; the four arrays broadcast against each other. Every voice must sound (no rest
+        markers such as -1).
 
     Returns
     -------
     fifths, octaves : np.ndarray of bool
         Broadcast shape of the inputs.
+
+    Raises
+    ------
+    ValueError
+        If an argument is not finite, not whole, negative, or the four do not broadcast.
 
     Examples
     --------
@@ -765,6 +771,22 @@ def parallel_fifths_octaves(upper_before, lower_before, upper_after, lower_after
     >>> [bool(x) for x in parallel_fifths_octaves(72, 60, 67, 67)]   # octave to unison, contrary: counts
     [False, True]
     """
+    values = []
+    for name, value in (("upper_before", upper_before), ("lower_before", lower_before), ("upper_after", upper_after),
+                        ("lower_after", lower_after)):
+        arr = check_finite_array(name, value, min_ndim=0)
+        if (arr < 0).any() or (arr != np.round(arr)).any():
+            raise ValueError(f"{name} must hold whole pitch numbers >= 0 (sounding voices only), got {arr.min()} to {arr.max()}")
+        values.append(arr)
+    try:
+        np.broadcast_shapes(*(v.shape for v in values))
+    except ValueError:
+        raise ValueError(f"the four pitch arrays must broadcast together, got shapes {[v.shape for v in values]}") from None
+    return _parallel_fifths_octaves(*values)
+
+
+def _parallel_fifths_octaves(upper_before, lower_before, upper_after, lower_after):
+    """:func:`parallel_fifths_octaves` without the checks (for loops over trusted pitch indices)."""
     ub, lb, ua, la = np.broadcast_arrays(*(np.asarray(x, dtype=np.int64) for x in
                                            (upper_before, lower_before, upper_after, lower_after)))
     up = ua - ub
@@ -781,7 +803,7 @@ def parallel_fifths_octaves(upper_before, lower_before, upper_after, lower_after
 
 def _parallels(moves):
     """Boolean (fifths, octaves) per row of :func:`voice_pair_moves`."""
-    return parallel_fifths_octaves(moves[:, 3], moves[:, 4], moves[:, 5], moves[:, 6])
+    return _parallel_fifths_octaves(moves[:, 3], moves[:, 4], moves[:, 5], moves[:, 6])
 
 
 def voice_leading(rolls, *, pitch_offset: int = PITCH_OFFSET) -> dict:

@@ -138,8 +138,10 @@ def decode_voices(
     pitch_offset : int
         MIDI pitch of column 0 (the ranges are in MIDI numbers).
     candidates : int
-        Used by ``"voice-leading"`` only: pitches each voice may choose from at a step (its most probable ones), in
-        [1, 12]; the search tries ``(candidates + 2) ** 4`` chords per sonority.
+        Used by ``"voice-leading"``: how many of its most probable options (pitches or the rest, ranked by their
+        summed log-probability over the sonority) each voice may choose from, besides resting and holding its
+        previous pitch; in [1, 12] (checked whatever the method). The search tries ``(candidates + 2) ** 4`` chords
+        per sonority.
 
     Returns
     -------
@@ -195,7 +197,7 @@ def _decode_without_parallels(in_range, candidates):
     """The ``"voice-leading"`` decoding of :func:`decode_voices` (probabilities already masked to the ranges)."""
     import itertools
 
-    from .metrics import parallel_fifths_octaves
+    from .metrics import _parallel_fifths_octaves
 
     shape = in_range.shape
     probs = in_range.reshape((-1,) + shape[-3:])  # (n, time_steps, n_pitches, 4)
@@ -203,8 +205,9 @@ def _decode_without_parallels(in_range, candidates):
     rest = np.clip(1.0 - probs.sum(axis=-2, keepdims=True), 0.0, None)
     # Option 0 is the rest, option 1 + p pitch column p: argmax then breaks ties towards resting, as "argmax" does.
     options = np.concatenate([rest, probs], axis=-2)
-    # Sum of logs = log of the product; the floor keeps zero-probability options ordered.
-    log_options = np.log(options + 1e-12)
+    # Sum of logs = log of the product; the floor keeps zero-probability options ordered. float64: in float32, nearly
+    # equal probabilities can share a log and reorder against the argmax.
+    log_options = np.log(options.astype(np.float64) + 1e-12)
     argmax_chords = options.argmax(axis=-2)  # (n, time_steps, 4)
     chords = np.array(list(itertools.product(range(candidates + 2), repeat=n_voices)))  # option index per voice
     voice = np.arange(n_voices)
@@ -217,14 +220,17 @@ def _decode_without_parallels(in_range, candidates):
         previous = np.zeros(n_voices, dtype=np.int64)  # all resting before the first step
         for start, end in zip(starts, np.append(starts[1:], len(change))):
             score = log_options[r, start:end].sum(axis=0)  # (n_pitches + 1, 4): each option held over the sonority
-            top = np.argsort(-score, axis=0, kind="stable")[:candidates]
+            # Best first; on equal scores the argmax's own option first, so that the chord of first options (index 0 of
+            # `chords`, which wins ties) is the argmax chord.
+            not_argmax = np.arange(len(score))[:, None] != argmax_chords[r, start][None, :]
+            top = np.lexsort((not_argmax, -score), axis=0)[:candidates]
             choice = np.concatenate([top, np.zeros((1, n_voices), dtype=np.int64), previous[None]])
             pitch = choice[chords, voice]  # (n_chords, 4) option indices
             total = np.take_along_axis(score, choice, axis=0)[chords, voice].sum(axis=1)
             broken = np.zeros(len(chords), dtype=bool)
             for i, j in pairs:
                 if previous[i] and previous[j]:
-                    fifths, octaves = parallel_fifths_octaves(previous[i], previous[j], pitch[:, i], pitch[:, j])
+                    fifths, octaves = _parallel_fifths_octaves(previous[i], previous[j], pitch[:, i], pitch[:, j])
                     broken |= (pitch[:, i] > 0) & (pitch[:, j] > 0) & (fifths | octaves)
             total[broken] = -np.inf  # holding every voice breaks no rule, so some chord is always left
             previous = pitch[total.argmax()]

@@ -77,6 +77,14 @@ def test_scorecard_flags_copies_and_rejects_bad_input(splits):
         evaluation.scorecard(copies, train=train, held_out=test, variants={"markov": copies})
     with pytest.raises(ValueError, match=r"variants\['short'\].*n=30"):
         evaluation.scorecard(copies, train=train, held_out=test, variants={"short": copies[:10]})
+    with pytest.raises(ValueError, match="non-empty strings"):
+        evaluation.scorecard(copies, train=train, held_out=test, variants={1: copies})
+    with pytest.raises(ValueError, match="non-empty strings"):
+        evaluation.scorecard(copies, train=train, held_out=test, variants={"": copies})
+    with pytest.raises(ValueError, match="variants must be a dict"):
+        evaluation.scorecard(copies, train=train, held_out=test, variants=[copies])
+    with pytest.raises(ValueError, match=r"variants\['half'\] has rolls of shape"):
+        evaluation.scorecard(copies, train=train, held_out=test, variants={"half": copies[:, :32]})
 
 
 def test_scorecard_scores_variants_like_the_gan(splits):

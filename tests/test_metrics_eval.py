@@ -207,6 +207,18 @@ def test_parallel_fifths_octaves_broadcasts_and_ignores_transposition():
     np.testing.assert_array_equal(shifted[0], fifths)  # pitch columns work as well as MIDI numbers
 
 
+
+@pytest.mark.parametrize(("args", "match"), [
+    ((67.5, 60, 69, 62), "upper_before"),
+    ((67, -1, 69, 62), "lower_before"),
+    ((67, 60, np.nan, 62), "upper_after"),
+    ((67, 60, 69, "D4"), "lower_after"),
+    (([67, 68], 60, [69, 70, 71], 62), "broadcast"),
+])
+def test_parallel_fifths_octaves_bad_input(args, match):
+    with pytest.raises(ValueError, match=match):
+        metrics.parallel_fifths_octaves(*args)
+
 # ----- chords on the beat --------------------------------------------------------------------------------------
 
 
@@ -226,12 +238,12 @@ def test_chord_rate_on_hand_made_chords(chord, fits):
     assert metrics.chord_rate(_satb(chord)).tolist() == [1.0 if fits else 0.0]
 
 
-def _chord_rate_loop(rolls, min_pitch_classes=3):
+def _chord_rate_loop(rolls, min_pitch_classes=3, steps_per_beat=4):
     """Reference: beat by beat, voice by voice, every root and shape as a Python set."""
     out = []
     for roll in rolls:
         judged = fit = 0
-        for t in range(0, roll.shape[0], 4):
+        for t in range(0, roll.shape[0], steps_per_beat):
             pitches = [int(np.argmax(roll[t, :, v])) + PITCH_OFFSET for v in range(4) if roll[t, :, v].any()]
             classes = {p % 12 for p in pitches}
             if len(classes) < min_pitch_classes:
@@ -252,6 +264,7 @@ def test_chord_rate_equals_a_loop_on_chorales_and_random_rolls():
         for min_pitch_classes in (1, 3, 4):
             np.testing.assert_array_equal(metrics.chord_rate(rolls, min_pitch_classes=min_pitch_classes),
                                           _chord_rate_loop(rolls, min_pitch_classes))
+        np.testing.assert_array_equal(metrics.chord_rate(rolls, steps_per_beat=2), _chord_rate_loop(rolls, 3, 2))
     # Bach's beats are chords; uniform random pitches seldom are.
     assert np.nanmean(metrics.chord_rate(bach)) > 0.8 > 0.4 > np.nanmean(metrics.chord_rate(noise))
 
@@ -276,8 +289,14 @@ def test_chord_rate_ignores_thin_beats_and_transposition():
 def test_chord_rate_bad_parameters(kwargs, match):
     with pytest.raises(ValueError, match=match):
         metrics.chord_rate(_satb((72, 67, 64, 48)), **kwargs)
+
+
+def test_chord_rate_bad_rolls_and_silence():
     with pytest.raises(ValueError, match="binary"):
         metrics.chord_rate(np.full((1, 16, 64, 4), 0.5, "float32"))
+    with pytest.raises(ValueError, match="rolls"):
+        metrics.chord_rate(_satb((72, 67, 64, 48))[0])  # one roll without the set axis
+    assert np.isnan(metrics.chord_rate(np.zeros((2, 16, 64, 4), "float32"))).all()
 
 def test_voice_pair_moves_skip_rests_and_held_pairs():
     roll = _satb((72, 67, 64, 48), (72, 67, 64, None), (74, 67, 62, 47))

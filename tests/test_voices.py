@@ -200,6 +200,30 @@ def test_voice_leading_decoding_replaces_a_whole_sonority_not_one_step():
     np.testing.assert_array_equal(narrow[..., 3], argmax[..., 3])
 
 
+def test_voice_leading_decoding_breaks_near_ties_like_argmax():
+    # Two soprano pitches whose float32 probabilities differ in the last bits: their float32 logs are equal, so a
+    # decoder ranking by float32 logs (and a stable sort) would take the lower column; argmax takes the larger one.
+    probs = np.zeros((1, 4, N_PITCHES, 4), np.float32)
+    probs[0, :, 72 - PITCH_OFFSET, 0] = np.float32(0.26000026)
+    probs[0, :, 74 - PITCH_OFFSET, 0] = np.float32(0.2600003)
+    probs[0, :, 77 - PITCH_OFFSET, 0] = probs[0, :, 79 - PITCH_OFFSET, 0] = 0.2
+    assert np.log(probs[0, 0, 72 - PITCH_OFFSET, 0]) == np.log(probs[0, 0, 74 - PITCH_OFFSET, 0])
+    np.testing.assert_array_equal(voices.decode_voices(probs, method="voice-leading"), voices.decode_voices(probs))
+
+
+def test_voice_leading_decoding_shapes_and_silence(rng):
+    probs, _ = _triad_probabilities(rng, 6, 16)
+    batch = voices.decode_voices(probs.reshape(2, 3, 16, N_PITCHES, 4), method="voice-leading")
+    assert batch.shape == (2, 3, 16, N_PITCHES, 4)
+    np.testing.assert_array_equal(batch.reshape(probs.shape), voices.decode_voices(probs, method="voice-leading"))
+    single = voices.decode_voices(probs[4], method="voice-leading")  # one window, no batch axis
+    np.testing.assert_array_equal(single, batch[1, 1])
+    silent = np.zeros((2, 8, N_PITCHES, 4), np.float32)  # every voice rests
+    assert voices.decode_voices(silent, method="voice-leading").sum() == 0
+    one_step = voices.decode_voices(probs[:, :1], method="voice-leading")  # nothing before: argmax
+    np.testing.assert_array_equal(one_step, voices.decode_voices(probs[:, :1]))
+
+
 @pytest.mark.parametrize("candidates", [0, 13, 2.5, "4"])
 def test_voice_leading_decoding_bad_candidates(candidates):
     with pytest.raises(ValueError, match="candidates"):

@@ -96,8 +96,8 @@ def exercise_chords(seed: int = 0) -> np.ndarray:
     """Beats ``(n, 4)`` of S, A, T, B MIDI pitches, each inside its voice's range, for exercise 10.5.
 
     Half are chords of every shape of :data:`musiclib.metrics.CHORD_SHAPES` on random roots, in any inversion, some
-    with a tone left out or doubled; the other half replace one tone of such a chord by a pitch class that no chord
-    of the list holds together with the rest.
+    with a tone left out or doubled; each is followed by its twin with a foreign pitch class (one that no chord of the
+    list holds together with the others) added, or, for a four-tone chord, put in place of one tone.
     """
     from ..data import VOICE_RANGES, VOICES
     from ..metrics import CHORD_SHAPES

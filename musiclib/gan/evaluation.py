@@ -25,6 +25,7 @@ fifths or octaves by construction, so that row's parallel rate is a rule met, no
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -219,11 +220,18 @@ def scorecard(generated, *, train, held_out, n: int | None = None, seed: int = 0
     if classifier_epochs < 0:
         raise ValueError(f"classifier_epochs={classifier_epochs} must be 0 (skip) or a positive integer")
     baselines = check_bool("baselines", baselines)
+    if variants is not None and not isinstance(variants, Mapping):
+        raise ValueError(f"variants must be a dict {{row name: rolls}}, got {type(variants).__name__}")
     variants = {} if variants is None else dict(variants)
     for name in variants:
-        if name in ("real", "markov", "random", "settings", "gan") or not isinstance(name, str):
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"variants has the row name {name!r}; row names must be non-empty strings")
+        if name in ("real", "gan", "markov", "random", "settings"):
             raise ValueError(f"variants has the row name {name!r}; use a new name, not real, gan, markov, random or settings")
         variants[name] = metrics._rolls(f"variants[{name!r}]", variants[name], "separate")
+        if variants[name].shape[1:] != generated.shape[1:]:
+            raise ValueError(f"variants[{name!r}] has rolls of shape {variants[name].shape[1:]}; "
+                             f"generated has {generated.shape[1:]}")
         if len(variants[name]) < n:
             raise ValueError(f"variants[{name!r}] has {len(variants[name])} rolls; n={n} needed")
     if n > len(train):
