@@ -618,6 +618,18 @@ def sample_features(rolls, *, voices: str = "separate", pitch_offset: int = PITC
 CHORD_SHAPES = {quality: CHORD_QUALITIES[quality] for quality in ("maj", "min", "dim", "7", "min7", "hdim7", "dim7", "maj7")}
 
 
+def _chord_pitch_classes() -> np.ndarray:
+    """``(12 * len(CHORD_SHAPES), 12)`` bool: row ``12 k + root`` marks the pitch classes of shape ``k`` on ``root``."""
+    chords = np.zeros((12 * len(CHORD_SHAPES), 12), dtype=bool)
+    for k, shape in enumerate(CHORD_SHAPES.values()):
+        for root in range(12):
+            chords[12 * k + root, [(root + s) % 12 for s in shape]] = True
+    return chords
+
+
+_CHORD_PITCH_CLASSES = _chord_pitch_classes()
+
+
 def chord_rate(rolls, *, min_pitch_classes: int = 3, steps_per_beat: int = STEPS_PER_BEAT,
                pitch_offset: int = PITCH_OFFSET) -> np.ndarray:
     """Share of the beats whose sounding pitches all belong to one triad or seventh chord, per four-voice roll.
@@ -674,11 +686,7 @@ def chord_rate(rolls, *, min_pitch_classes: int = 3, steps_per_beat: int = STEPS
     classes = np.zeros(index.shape[:2] + (12,), dtype=bool)
     n, beat, voice = np.nonzero(sounding)
     classes[n, beat, (index[n, beat, voice] + pitch_offset) % 12] = True
-    chords = np.zeros((12 * len(CHORD_SHAPES), 12), dtype=bool)
-    for k, shape in enumerate(CHORD_SHAPES.values()):
-        for root in range(12):
-            chords[12 * k + root, [(root + s) % 12 for s in shape]] = True
-    fits = ~(classes[:, :, None, :] & ~chords).any(axis=-1)  # (n, beats, chords): no pitch class outside the chord
+    fits = ~(classes[:, :, None, :] & ~_CHORD_PITCH_CLASSES).any(axis=-1)  # (n, beats, chords): no pitch class outside the chord
     judged = classes.sum(axis=-1) >= min_pitch_classes
     counted = judged.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -100,11 +100,11 @@ def exercise_chords(seed: int = 0) -> np.ndarray:
     list holds together with the others) added, or, for a four-tone chord, put in place of one tone.
     """
     from ..data import VOICE_RANGES, VOICES
-    from ..metrics import CHORD_SHAPES
+    from ..metrics import _CHORD_PITCH_CLASSES, CHORD_SHAPES
 
     rng = np.random.default_rng(1050 + seed)
     shapes = list(CHORD_SHAPES.values())
-    chords = [{(root + s) % 12 for s in shape} for shape in shapes for root in range(12)]
+    chords = [set(np.flatnonzero(row).tolist()) for row in _CHORD_PITCH_CLASSES]
 
     def voiced(classes):
         """One pitch per voice, in its range, with the given pitch classes (cycled over the voices)."""
@@ -238,5 +238,5 @@ def _check_fits_one_chord(answer):
             names = " ".join(f"{p}" for p in beat)
             return False, (f"Pitches {names}: got {got!r}, expected {want}. Reduce to pitch classes (p % 12); try every "
                            "root 0..11 and every shape of metrics.CHORD_SHAPES; the beat fits when one chord contains "
-                           "all its pitch classes (the root need not be in the bass, the fifth may be missing).")
+                           "all its pitch classes (the root need not be in the bass, a chord tone may be missing).")
     return True, ""

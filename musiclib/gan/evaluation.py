@@ -130,6 +130,12 @@ def _feature_matrix(features, names):
     return np.stack([features[k] for k in names], axis=1)
 
 
+def _mean_of_finite(values) -> float:
+    """Mean without the NaN entries; NaN when no entry is finite (a silent set has no pitch range, ...)."""
+    values = np.asarray(values, dtype=float)
+    return float(np.nanmean(values)) if np.isfinite(values).any() else float("nan")
+
+
 def _set_scores(rolls, held_out, held_out_features, train, *, novelty_rolls=None, classifier_epochs, seed,
                 held_out_groups=None, groups=None):
     features = metrics.sample_features(rolls)
@@ -148,7 +154,7 @@ def _set_scores(rolls, held_out, held_out_features, train, *, novelty_rolls=None
         overlaps.append(row[f"{name}_overlap"])
         kls.append(row[f"{name}_kl"])
     row["overlap_mean"] = float(np.mean(overlaps))
-    row["kl_mean"] = float(np.nanmean(kls)) if np.isfinite(kls).any() else float("nan")
+    row["kl_mean"] = _mean_of_finite(kls)
     ref_matrix = _feature_matrix(held_out_features, FEATURES)
     ref_matrix = ref_matrix[np.isfinite(ref_matrix).all(axis=1)]
     mine = _feature_matrix(features, FEATURES)
@@ -158,10 +164,9 @@ def _set_scores(rolls, held_out, held_out_features, train, *, novelty_rolls=None
     row["frechet_distance"] = (metrics.frechet_distance((ref_matrix - mu) / sd, (mine - mu) / sd)
                                if len(mine) >= 2 else float("nan"))
     row.update(metrics.voice_leading_rates(rolls))
-    chords = metrics.chord_rate(rolls)
-    row["chord_rate"] = float(np.nanmean(chords)) if np.isfinite(chords).any() else float("nan")
+    row["chord_rate"] = _mean_of_finite(metrics.chord_rate(rolls))
     overlap = metrics.nearest_training_overlap(rolls if novelty_rolls is None else novelty_rolls, train)
-    row["novelty_overlap_mean"] = float(np.nanmean(overlap)) if np.isfinite(overlap).any() else float("nan")
+    row["novelty_overlap_mean"] = _mean_of_finite(overlap)
     row["copy_share"] = float(np.mean(overlap >= COPY_THRESHOLD))
     if classifier_epochs:
         row["classifier_accuracy"] = classifier_accuracy(held_out, rolls, seed=seed, epochs=classifier_epochs,
