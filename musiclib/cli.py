@@ -73,8 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="audio: musiclib.synth (default, no install) or FluidSynth with a General MIDI SoundFont")
     gen.add_argument("--soundfont", type=Path, default=None, help="SoundFont for --renderer fluidsynth")
     gen.add_argument("--decode", choices=DECODE_METHODS, default="argmax",
-                     help="how probabilities become notes: argmax (default), threshold, or voice-leading (argmax without "
-                     "parallel fifths and octaves; see musiclib.voices.decode_voices)")
+                     help="how probabilities become notes: argmax (default), threshold, voice-leading (argmax without "
+                     "parallel fifths and octaves) or harmony (voice-leading, and every beat of three or more pitch "
+                     "classes one triad or seventh chord); see musiclib.voices.decode_voices")
     ev = sub.add_parser(
         "evaluate",
         help="score a trained chorale GAN against held-out Bach and the baselines",

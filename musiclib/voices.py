@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 #: Ways :func:`decode_voices` turns probabilities into a valid roll.
-DECODE_METHODS = ("argmax", "threshold", "voice-leading")
+DECODE_METHODS = ("argmax", "threshold", "voice-leading", "harmony")
 
 
 def _check_layout(pitch_offset, n_pitches):
@@ -127,18 +127,23 @@ def decode_voices(
       this decoder slipped one-step notes between two fifths), but a chain of parallels can still be broken by one
       changed chord in its middle. Greedy constrained decoding: a sonority never revises the one before. Chapter
       10 measures what it costs.
+    - ``"harmony"``: ``"voice-leading"`` plus a second rule: a sonority sounding on a beat (its steps include a
+      multiple of 4, the course's quarter note) and holding three or more pitch classes must fit one triad or seventh
+      chord (:data:`musiclib.metrics.CHORD_SHAPES`, as :func:`musiclib.metrics.chord_rate` judges). Where no
+      candidate chord meets both rules, only the parallels are forbidden. Chapter 10 uses it to ask whether
+      chords on the beat are what gives a generator away.
 
     Parameters
     ----------
     probabilities : array_like [shape=(..., time_steps, n_pitches, 4)]
         Values in [0, 1], e.g. a generator's softmax output without its rest column.
-    method : {"argmax", "threshold", "voice-leading"}
+    method : {"argmax", "threshold", "voice-leading", "harmony"}
     threshold : float
         Used by ``"threshold"`` only, in (0, 1].
     pitch_offset : int
         MIDI pitch of column 0 (the ranges are in MIDI numbers).
     candidates : int
-        Used by ``"voice-leading"``: how many of its most probable options (pitches or the rest, ranked by their
+        Used by ``"voice-leading"`` and ``"harmony"``: how many of its most probable options (pitches or the rest, ranked by their
         summed log-probability over the sonority) each voice may choose from, besides resting and holding its
         previous pitch; in [1, 12] (checked whatever the method). The search tries ``(candidates + 2) ** 4`` chords
         per sonority.
@@ -147,7 +152,8 @@ def decode_voices(
     -------
     np.ndarray [shape=probabilities.shape, dtype=float32]
         0/1 roll, at most one 1 per voice and step, only inside the voice's range; with ``"voice-leading"`` also
-        free of parallel fifths and octaves between consecutive sonorities.
+        free of parallel fifths and octaves between consecutive sonorities, with ``"harmony"`` also of beats that
+        fit no chord (unless no candidate chord did).
 
     Raises
     ------
@@ -179,8 +185,9 @@ def decode_voices(
         )
     mask = voice_pitch_mask(pitch_offset=pitch_offset, n_pitches=n_pitches)
     in_range = np.where(mask, np.clip(probs, 0.0, 1.0), 0.0)
-    if method == "voice-leading":
-        return _decode_without_parallels(in_range, candidates)
+    if method in ("voice-leading", "harmony"):
+        return _decode_without_parallels(in_range, candidates, pitch_offset=pitch_offset,
+                                         chords_on_beats=method == "harmony")
     best = in_range.argmax(axis=-2)  # (..., time_steps, 4)
     best_p = np.take_along_axis(in_range, best[..., None, :], axis=-2)[..., 0, :]
     if method == "argmax":
@@ -193,8 +200,20 @@ def decode_voices(
     return roll
 
 
-def _decode_without_parallels(in_range, candidates):
-    """The ``"voice-leading"`` decoding of :func:`decode_voices` (probabilities already masked to the ranges)."""
+def _chord_fit_table():
+    """For every 12-bit pitch-class set: (fits one chord of ``metrics.CHORD_SHAPES``, number of pitch classes)."""
+    from .metrics import _CHORD_PITCH_CLASSES
+
+    chord_bits = (_CHORD_PITCH_CLASSES * (1 << np.arange(12))).sum(axis=1)
+    sets = np.arange(4096)
+    fits = ((sets[:, None] & ~chord_bits[None, :]) == 0).any(axis=1)
+    sizes = np.array([bin(m).count("1") for m in sets])
+    return fits, sizes
+
+
+def _decode_without_parallels(in_range, candidates, *, pitch_offset=PITCH_OFFSET, chords_on_beats=False,
+                              steps_per_beat=4, min_pitch_classes=3):
+    """The ``"voice-leading"`` and ``"harmony"`` decodings of :func:`decode_voices` (probabilities already masked)."""
     import itertools
 
     from .metrics import _parallel_fifths_octaves
@@ -212,6 +231,8 @@ def _decode_without_parallels(in_range, candidates):
     chords = np.array(list(itertools.product(range(candidates + 2), repeat=n_voices)))  # option index per voice
     voice = np.arange(n_voices)
     pairs = [(i, j) for i in range(n_voices) for j in range(i + 1, n_voices)]
+    if chords_on_beats:
+        fits_a_chord, n_classes = _chord_fit_table()
     roll = np.zeros(probs.shape, dtype=np.float32)
     for r in range(len(probs)):
         change = np.ones(len(argmax_chords[r]), dtype=bool)
@@ -233,6 +254,13 @@ def _decode_without_parallels(in_range, candidates):
                     fifths, octaves = _parallel_fifths_octaves(previous[i], previous[j], pitch[:, i], pitch[:, j])
                     broken |= (pitch[:, i] > 0) & (pitch[:, j] > 0) & (fifths | octaves)
             total[broken] = -np.inf  # holding every voice breaks no rule, so some chord is always left
+            if chords_on_beats and -(-start // steps_per_beat) * steps_per_beat < end:  # a beat falls in it
+                classes = np.zeros(len(chords), dtype=np.int64)  # bit c set: pitch class c sounds
+                for v in voice:
+                    classes |= np.where(pitch[:, v] > 0, 1 << ((pitch[:, v] - 1 + pitch_offset) % 12), 0)
+                no_chord = (n_classes[classes] >= min_pitch_classes) & ~fits_a_chord[classes]
+                if not np.isneginf(total[~no_chord]).all():  # else keep only the parallel rule
+                    total[no_chord] = -np.inf
             previous = pitch[total.argmax()]
             for v in np.flatnonzero(previous):
                 roll[r, start:end, previous[v] - 1, v] = 1.0

@@ -107,15 +107,15 @@ def _parallel_count(rolls):
     return counts["parallel_fifths"] + counts["parallel_octaves"]
 
 
-def _triad_probabilities(rng, n_windows, steps, hold=2):
-    """Probabilities over three C-major triad tones per voice and window (perfect intervals are common), changing
-    every ``hold`` steps, with at least 10 % left for the rest."""
+def _triad_probabilities(rng, n_windows, steps, hold=2, classes=(0, 4, 7)):
+    """Probabilities over three tones of ``classes`` (default the C-major triad, so perfect intervals are common) per
+    voice and window, changing every ``hold`` steps, with at least 10 % left for the rest."""
     probs = np.zeros((n_windows, steps, N_PITCHES, 4), np.float32)
     support = np.zeros((n_windows, 3, 4), int)
     for w in range(n_windows):
         for v, voice in enumerate(VOICES):
             low, high = VOICE_RANGES[voice]
-            tones = [p for p in range(low, high + 1) if p % 12 in (0, 4, 7)]
+            tones = [p for p in range(low, high + 1) if p % 12 in classes]
             support[w, :, v] = rng.choice(tones, size=3, replace=False) - PITCH_OFFSET
             for t in range(0, steps, hold):
                 p = rng.dirichlet(np.ones(4))[:3] * 0.9
@@ -123,24 +123,24 @@ def _triad_probabilities(rng, n_windows, steps, hold=2):
     return probs, support
 
 
-def test_voice_leading_decoding_is_the_best_allowed_chord_per_sonority(rng):
-    # Independent reference: the argmax decoding's sonorities; for each, every chord of the voices' possible options
-    # (their three pitches, the rest, the held pitch) scored by the summed log-probabilities, the parallels judged by
-    # metrics.voice_leading (music21-checked) on a two-chord roll, the best allowed chord kept.
+def _brute_force_decoding(probs, support, chords_on_beats):
+    """Independent reference: the argmax decoding's sonorities; for each, every chord of the voices' possible options
+    (their three pitches, the rest, the held pitch) scored by the summed log-probabilities, the parallels judged by
+    metrics.voice_leading (music21-checked) on a two-chord roll and, with ``chords_on_beats``, a sonority on a beat
+    judged by metrics.chord_rate on a one-beat roll (kept only where some allowed chord passes); the best kept."""
     import itertools
 
-    probs, support = _triad_probabilities(rng, 4, 16)
-    assert _parallel_count(voices.decode_voices(probs)).sum() > 0  # the example has parallels to remove
-    decoded = voices.decode_voices(probs, method="voice-leading")
+    from musiclib import metrics
+
+    n_steps = probs.shape[1]
     argmax = voices.decode_voices(probs)
     rest = np.clip(1 - probs.sum(axis=2), 0, None)  # (n, steps, 4)
+    out = np.zeros_like(probs)
     for w in range(len(probs)):
         index = np.where(argmax[w].any(axis=1), argmax[w].argmax(axis=1), -1)  # (steps, 4), -1 = rest
-        starts = [0] + [t for t in range(1, 16) if (index[t] != index[t - 1]).any()]
-        expected = np.zeros_like(probs[w])
+        starts = [0] + [t for t in range(1, n_steps) if (index[t] != index[t - 1]).any()]
         previous = [-1, -1, -1, -1]
-        for start, end in zip(starts, starts[1:] + [16]):
-            best, best_score = None, -np.inf
+        for start, end in zip(starts, starts[1:] + [n_steps]):
             options = [sorted({*support[w, :, v].tolist(), -1, previous[v]}) for v in range(4)]
             chords = list(itertools.product(*options))
             pair = np.zeros((len(chords), 2, N_PITCHES, 4), np.float32)
@@ -151,16 +151,50 @@ def test_voice_leading_decoding_is_the_best_allowed_chord_per_sonority(rng):
                     if chord[v] >= 0:
                         pair[c, 1, chord[v], v] = 1
             allowed = _parallel_count(pair) == 0
-            for c, chord in enumerate(chords):
-                p = [probs[w, start:end, chord[v], v] if chord[v] >= 0 else rest[w, start:end, v] for v in range(4)]
-                score = sum(np.log(x.astype(np.float64) + 1e-12).sum() for x in p)
-                if allowed[c] and score > best_score:
-                    best, best_score = chord, score
+            if chords_on_beats and any(t % 4 == 0 for t in range(start, end)):
+                beat = np.repeat(pair[:, 1:], 4, axis=1)
+                with np.errstate(invalid="ignore"):
+                    fits = ~(metrics.chord_rate(beat) == 0)  # NaN (under three pitch classes) passes
+                if (allowed & fits).any():
+                    allowed &= fits
+            scores = [sum(np.log((probs[w, start:end, chord[v], v] if chord[v] >= 0 else rest[w, start:end, v])
+                                 .astype(np.float64) + 1e-12).sum() for v in range(4)) for chord in chords]
+            best = chords[int(np.argmax(np.where(allowed, scores, -np.inf)))]
             for v in range(4):
                 if best[v] >= 0:
-                    expected[start:end, best[v], v] = 1
+                    out[w, start:end, best[v], v] = 1
             previous = list(best)
-        np.testing.assert_array_equal(decoded[w], expected)
+    return out
+
+
+@pytest.mark.parametrize(("method", "classes"), [("voice-leading", (0, 4, 7)), ("harmony", (0, 2, 4, 5, 7, 9, 11))])
+def test_rule_decodings_are_the_best_allowed_chord_per_sonority(rng, method, classes):
+    probs, support = _triad_probabilities(rng, 4, 16, classes=classes)
+    decoded = voices.decode_voices(probs, method=method)
+    argmax = voices.decode_voices(probs)
+    assert _parallel_count(argmax).sum() > 0  # the example has parallels to remove ...
+    if method == "harmony":
+        from musiclib import metrics
+
+        assert np.nanmean(metrics.chord_rate(argmax)) < 0.9  # ... and beats that are not chords
+    np.testing.assert_array_equal(decoded, _brute_force_decoding(probs, support, method == "harmony"))
+
+
+def test_harmony_decoding_makes_chords_on_the_beats_only(rng):
+    from musiclib import metrics
+
+    probs, _ = _triad_probabilities(rng, 40, 32, classes=(0, 2, 4, 5, 7, 9, 11))
+    argmax = voices.decode_voices(probs)
+    decoded = voices.decode_voices(probs, method="harmony")
+    assert voices.is_valid_voice_roll(decoded) and _parallel_count(decoded).sum() == 0
+    assert np.nanmean(metrics.chord_rate(argmax)) < 0.8
+    assert np.nanmin(metrics.chord_rate(decoded)) == 1.0  # every judged beat of every window
+    # Between the beats the rule does not apply: judged at the eighth note after each beat, some sonorities fit no
+    # chord.
+    offbeat = np.roll(decoded, -2, axis=1)
+    assert np.nanmean(metrics.chord_rate(offbeat)) < 1.0
+    # The voice-leading decoding, the same search without the chord rule, leaves many beats without a chord.
+    assert np.nanmean(metrics.chord_rate(voices.decode_voices(probs, method="voice-leading"))) < 0.9
 
 
 def test_voice_leading_decoding_removes_parallels_and_keeps_everything_else(rng):
@@ -224,10 +258,11 @@ def test_voice_leading_decoding_shapes_and_silence(rng):
     np.testing.assert_array_equal(one_step, voices.decode_voices(probs[:, :1]))
 
 
+@pytest.mark.parametrize("method", ["voice-leading", "harmony"])
 @pytest.mark.parametrize("candidates", [0, 13, 2.5, "4"])
-def test_voice_leading_decoding_bad_candidates(candidates):
+def test_rule_decodings_bad_candidates(candidates, method):
     with pytest.raises(ValueError, match="candidates"):
-        voices.decode_voices(np.full((1, 8, N_PITCHES, 4), 0.01), method="voice-leading", candidates=candidates)
+        voices.decode_voices(np.full((1, 8, N_PITCHES, 4), 0.01), method=method, candidates=candidates)
 
 
 def test_is_valid_voice_roll_catches_each_violation():
