@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from musiclib import baselines, config
+from musiclib import baselines, config, metrics
+from musiclib.data import VOICE_RANGES, VOICES
 from musiclib.gan import evaluation
 
 PRETRAINED = config.DATA_DIR / "pretrained" / "chorale_gan"
@@ -43,6 +44,30 @@ def test_classifier_split_keeps_each_piece_on_one_side(splits):
         evaluation.classifier_accuracy(train[:20], train[20:40], real_groups=np.zeros(20), epochs=1)
 
 
+def test_rhythm_only_keeps_every_note_but_not_its_pitch(splits):
+    from musiclib import voices
+
+    train, _, _ = splits
+    rolls = np.concatenate([train[:40], baselines.random_rolls(10, seed=0)])
+    plain = evaluation.rhythm_only(rolls)
+    assert plain.shape == rolls.shape and plain.dtype == np.float32 and voices.is_valid_voice_roll(plain)
+    before, after = metrics.note_runs(rolls), metrics.note_runs(plain)
+    # Same notes (roll, voice, start, length); each voice uses two pitches, the lowest of its range and the next.
+    np.testing.assert_array_equal(after[:, [0, 1, 3, 4]], before[:, [0, 1, 3, 4]])
+    lowest = np.array([VOICE_RANGES[v][0] for v in VOICES])
+    assert np.isin(after[:, 2] - lowest[after[:, 1]], (0, 1)).all()
+    # Rests stay rests; two transpositions of one window become the same window.
+    np.testing.assert_array_equal(plain.any(axis=2), rolls.any(axis=2))
+    up = np.zeros_like(train[:5])
+    up[:, :, 2:] = train[:5, :, :-2]
+    assert up.sum() == train[:5].sum()  # nothing pushed off the top
+    np.testing.assert_array_equal(evaluation.rhythm_only(up), evaluation.rhythm_only(train[:5]))
+    with pytest.raises(ValueError, match="binary"):
+        evaluation.rhythm_only(np.full((1, 16, 64, 4), 0.5, "float32"))
+    with pytest.raises(ValueError, match="pitch_offset"):
+        evaluation.rhythm_only(rolls[:1], pitch_offset=40)
+
+
 def test_scorecard_orders_real_above_baselines_and_is_json_ready(splits):
     train, test, _ = splits
     # "generated" = shuffled real bars: between the ceiling and random on the overlap.
@@ -58,7 +83,11 @@ def test_scorecard_orders_real_above_baselines_and_is_json_ready(splits):
     assert "classifier_accuracy" not in card["gan"]
     json.loads(json.dumps(card, default=float))
     table = evaluation.format_scorecard(card)
-    assert all(name in table for name in ("real", "gan", "markov", "random", "tonal_distance"))
+    assert all(name in table for name in ("real", "gan", "markov", "random", "tonal_distance", "chords", "on beat"))
+    # The two columns outside the twelve features are the set means of their per-roll measures.
+    assert card["gan"]["chord_rate"] == pytest.approx(np.nanmean(metrics.chord_rate(fake)), rel=1e-12)
+    assert card["gan"]["on_beat_rate"] == pytest.approx(np.nanmean(metrics.on_beat_rate(fake)), rel=1e-12)
+    assert card["random"]["on_beat_rate"] < 0.6 < card["real"]["on_beat_rate"]
 
 
 def test_scorecard_flags_copies_and_rejects_bad_input(splits):

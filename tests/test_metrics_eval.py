@@ -298,6 +298,82 @@ def test_chord_rate_bad_rolls_and_silence():
         metrics.chord_rate(_satb((72, 67, 64, 48))[0])  # one roll without the set axis
     assert np.isnan(metrics.chord_rate(np.zeros((2, 16, 64, 4), "float32"))).all()
 
+def _onsets_loop(roll):
+    """(voice, start step) of every note of one four-voice roll, walking each voice step by step."""
+    out = []
+    for v in range(4):
+        previous = None
+        for t in range(roll.shape[0]):
+            sounding = np.flatnonzero(roll[t, :, v])
+            pitch = int(sounding[0]) if sounding.size else None
+            if pitch is not None and pitch != previous:
+                out.append((v, t))
+            previous = pitch
+    return out
+
+
+def test_onset_positions_and_on_beat_rate_equal_a_loop_on_chorales_and_random_rolls():
+    from musiclib import baselines, data
+
+    bach = data.load_pianorolls("train", voices="separate")[:60]
+    noise = baselines.random_rolls(40, seed=0)
+    for rolls in (bach, noise):
+        onsets = [_onsets_loop(roll) for roll in rolls]
+        starts = np.array([t for roll in onsets for _, t in roll])
+        for steps_per_bar in (16, 8, 4):
+            expected = np.bincount(starts % steps_per_bar, minlength=steps_per_bar) / len(starts)
+            np.testing.assert_allclose(metrics.onset_positions(rolls, steps_per_bar=steps_per_bar), expected,
+                                       rtol=1e-12)
+        for steps_per_beat in (4, 2):
+            expected = [np.mean([t % steps_per_beat == 0 for _, t in roll]) for roll in onsets]
+            np.testing.assert_allclose(metrics.on_beat_rate(rolls, steps_per_beat=steps_per_beat), expected,
+                                       rtol=1e-12)
+    # Bach's notes mostly start on the beat and almost never off the eighth-note grid.
+    positions = metrics.onset_positions(bach)
+    assert positions[::4].sum() > 0.7 and positions[1::2].sum() < 0.05
+    assert np.nanmean(metrics.on_beat_rate(bach)) > 0.7
+
+
+def test_on_beat_rate_on_hand_made_rhythms():
+    c_major = (72, 67, 64, 48)
+    quarters = _satb(c_major, (74, 67, 65, 47), c_major, (71, 62, 67, 55))  # four chords on four beats
+    eighths = _satb(c_major, (74, 67, 65, 47), c_major, (71, 62, 67, 55), steps=2, n_steps=16)
+    syncopated = _satb((72, None, None, None), (74, None, None, None), (76, None, None, None), steps=6, n_steps=16)
+    rolls = np.concatenate([quarters, eighths, syncopated])
+    # syncopated: notes at steps 0, 6, 12 (beat 1, the eighth after beat 2, beat 4) -> 2 of 3 on the beat
+    np.testing.assert_allclose(metrics.on_beat_rate(rolls), [1.0, 0.5, 2 / 3])
+    np.testing.assert_allclose(metrics.onset_positions(syncopated)[[0, 6, 12]], [1 / 3] * 3)
+    # A held note is one onset, however long; a rest and the same pitch again is a new one.
+    held = _satb((60, None, None, None), (60, None, None, None), (None, None, None, None), (60, None, None, None),
+                 steps=2, n_steps=16)
+    assert metrics.onset_positions(held, steps_per_bar=8).tolist() == [0.5, 0, 0, 0, 0, 0, 0.5, 0]
+    assert np.isnan(metrics.on_beat_rate(np.zeros((2, 16, 64, 4), "float32"))).all()
+    assert np.isnan(metrics.onset_positions(np.zeros((1, 16, 64, 4), "float32"))).all()
+
+
+@pytest.mark.parametrize(("func", "kwargs", "match"), [
+    (metrics.onset_positions, {"steps_per_bar": 0}, "steps_per_bar"),
+    (metrics.onset_positions, {"steps_per_bar": 17}, "steps_per_bar"),
+    (metrics.onset_positions, {"steps_per_bar": 12}, "multiple of steps_per_bar=12"),
+    (metrics.on_beat_rate, {"steps_per_beat": 0}, "steps_per_beat"),
+    (metrics.on_beat_rate, {"steps_per_beat": 3}, "multiple of steps_per_beat=3"),
+    (metrics.on_beat_rate, {"steps_per_beat": 2.5}, "steps_per_beat"),
+])
+def test_onset_measures_bad_parameters(func, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        func(_satb((72, 67, 64, 48), steps=16), **kwargs)
+
+
+@pytest.mark.parametrize("func", [metrics.onset_positions, metrics.on_beat_rate])
+def test_onset_measures_bad_rolls(func):
+    with pytest.raises(ValueError, match="binary"):
+        func(np.full((1, 16, 64, 4), 0.5, "float32"))
+    with pytest.raises(ValueError, match="rolls"):
+        func(_satb((72, 67, 64, 48), steps=16)[0])
+    with pytest.raises(ValueError, match="monophonic"):
+        func(np.ones((1, 16, 64, 4), "float32"))
+
+
 def test_voice_pair_moves_skip_rests_and_held_pairs():
     roll = _satb((72, 67, 64, 48), (72, 67, 64, None), (74, 67, 62, 47))
     moves = metrics.voice_pair_moves(roll)

@@ -10,8 +10,9 @@ is compared with the **held-out test split** (never seen in training):
   averaged into ``overlap_mean``; the *real* row is the ceiling (two real sets), measured over several resamples
   with its spread, and every other row is also given as a fraction of it;
 - a Fréchet distance between the per-sample feature vectors, standardised by the held-out set;
-- voice-leading rates (:func:`musiclib.metrics.voice_leading_rates`) and the share of beats whose voices form one
-  triad or seventh chord (:func:`musiclib.metrics.chord_rate`, not one of the twelve features);
+- voice-leading rates (:func:`musiclib.metrics.voice_leading_rates`), the share of beats whose voices form one
+  triad or seventh chord (:func:`musiclib.metrics.chord_rate`) and the share of notes starting on a beat
+  (:func:`musiclib.metrics.on_beat_rate`), the last two not among the twelve features;
 - novelty (:func:`musiclib.metrics.nearest_training_overlap` against the training split); for the real row this
   is measured on the held-out windows themselves (a real piece not in the training set);
 - a learned check: a small convolutional classifier trained to tell held-out real windows from the system's,
@@ -30,9 +31,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from .. import metrics
-from .._validation import check_bool, check_positive_int, check_seed
+from .._validation import check_bool, check_in_range, check_positive_int, check_seed
+from ..data import PITCH_OFFSET, VOICE_RANGES, VOICES
 
-__all__ = ["SYSTEMS", "FEATURES", "classifier_accuracy", "scorecard", "format_scorecard", "evaluation_data",
+__all__ = ["SYSTEMS", "FEATURES", "classifier_accuracy", "rhythm_only", "scorecard", "format_scorecard", "evaluation_data",
            "evaluate_checkpoint"]
 
 #: Rows of the scorecard, in print order (``gan_vl``: the GAN under the voice-leading decoding).
@@ -77,8 +79,6 @@ def classifier_accuracy(real, generated, *, seed: int = 0, epochs: int = 30, tes
         ``accuracy`` (balanced: mean of the per-class accuracies), ``n_train``, ``n_test``.
     """
     import keras
-
-    from .._validation import check_in_range
 
     real = metrics._rolls("real", real, "separate")
     generated = metrics._rolls("generated", generated, "separate")
@@ -126,6 +126,54 @@ def classifier_accuracy(real, generated, *, seed: int = 0, epochs: int = 30, tes
             "n_test": int(len(real_test) + len(gen_test))}
 
 
+def rhythm_only(rolls, *, pitch_offset: int = PITCH_OFFSET) -> np.ndarray:
+    """The rolls with their pitches taken away: each voice's notes alternate between the two lowest pitches of its range.
+
+    Onsets, durations and rests stay where they were (a note still starts where the voice's pitch changed, since
+    consecutive notes now differ by one semitone); which pitches sounded, and so melody and harmony, is gone. Give
+    both sets to :func:`classifier_accuracy` to ask whether rhythm alone tells them apart.
+
+    Chapter: 10_evaluating_generated_music
+
+    Parameters
+    ----------
+    rolls : array_like [shape=(n, time_steps, n_pitches, 4)]
+        Binary four-voice rolls.
+    pitch_offset : int
+        MIDI pitch of column 0; each voice's lowest pitch (:data:`musiclib.data.VOICE_RANGES`) and the one above
+        it must lie in the roll.
+
+    Returns
+    -------
+    np.ndarray [shape=rolls.shape, dtype=float32]
+        A valid four-voice roll set with the same notes per voice (:func:`musiclib.metrics.note_runs`: same voice,
+        start and length).
+
+    Examples
+    --------
+    >>> roll = np.zeros((1, 8, 64, 4), "float32")
+    >>> roll[0, :4, 72 - 28, 0] = 1; roll[0, 4:, 76 - 28, 0] = 1      # C5 then E5 in the soprano
+    >>> metrics.note_runs(rhythm_only(roll)).tolist()               # two notes again, on S's lowest pitches
+    [[0, 0, 57, 0, 4], [0, 0, 58, 4, 4]]
+    """
+    arr = metrics._rolls("rolls", rolls, "separate")
+    pitch_offset = check_in_range("pitch_offset", pitch_offset, 0, 127, integer=True)
+    lowest = np.array([VOICE_RANGES[v][0] for v in VOICES]) - pitch_offset
+    if lowest.min() < 0 or lowest.max() + 1 >= arr.shape[2]:
+        raise ValueError(f"pitch_offset={pitch_offset} puts the voices' lowest pitches outside the roll's "
+                         f"{arr.shape[2]} pitch columns")
+    runs = metrics.note_runs(arr, pitch_offset=pitch_offset)
+    out = np.zeros_like(arr)
+    # note_runs lists each roll's voices in order and each voice's notes left to right: alternate within a voice.
+    first = np.ones(len(runs), dtype=bool)
+    first[1:] = (runs[1:, 0] != runs[:-1, 0]) | (runs[1:, 1] != runs[:-1, 1])
+    group_start = np.maximum.accumulate(np.where(first, np.arange(len(runs)), 0))
+    parity = (np.arange(len(runs)) - group_start) % 2
+    for (r, v, _, start, length), up in zip(runs, parity):
+        out[r, start:start + length, lowest[v] + up, v] = 1.0
+    return out
+
+
 def _feature_matrix(features, names):
     return np.stack([features[k] for k in names], axis=1)
 
@@ -165,6 +213,7 @@ def _set_scores(rolls, held_out, held_out_features, train, *, novelty_rolls=None
                                if len(mine) >= 2 else float("nan"))
     row.update(metrics.voice_leading_rates(rolls))
     row["chord_rate"] = _mean_of_finite(metrics.chord_rate(rolls))
+    row["on_beat_rate"] = _mean_of_finite(metrics.on_beat_rate(rolls))
     overlap = metrics.nearest_training_overlap(rolls if novelty_rolls is None else novelty_rolls, train)
     row["novelty_overlap_mean"] = _mean_of_finite(overlap)
     row["copy_share"] = float(np.mean(overlap >= COPY_THRESHOLD))
@@ -296,6 +345,7 @@ TABLE_COLUMNS = (
     ("spacing_rate", "spacing", "{:.3f}"),
     ("out_of_range_rate", "range", "{:.4f}"),
     ("chord_rate", "chords", "{:.3f}"),
+    ("on_beat_rate", "on beat", "{:.3f}"),
     ("novelty_overlap_mean", "nearest", "{:.3f}"),
     ("copy_share", "copies", "{:.3f}"),
     ("classifier_accuracy", "classifier", "{:.2f}"),
