@@ -7,7 +7,8 @@ import tensorflow as tf
 
 from musiclib import voices
 from musiclib.data import N_PITCHES, PITCH_OFFSET
-from musiclib.gan.models import (ContourLogits, HarmonicIntervals, ParallelMotion, VoiceCascade, VoiceSoftmax,
+from musiclib.gan.models import (ContourLogits, HarmonicIntervals, MetricPosition, NoteOnsets, ParallelMotion, VoiceCascade,
+                                 VoiceSoftmax,
                                  build_conv_discriminator, build_conv_generator, count_parameters)
 
 
@@ -289,6 +290,113 @@ def test_parallel_motion_rejects_bad_shapes(shape, match):
 def test_discriminator_motion_must_be_a_bool():
     with pytest.raises(ValueError, match="motion"):
         build_conv_discriminator(width=8, motion="yes")
+
+
+def test_metric_position_appends_the_position_in_the_bar(rng):
+    x = rng.normal(size=(2, 12, 3)).astype(np.float32)
+    got = keras.ops.convert_to_numpy(MetricPosition(4)(x))
+    assert got.shape == (2, 12, 7)
+    np.testing.assert_array_equal(got[..., :3], x)
+    for t in range(12):  # one 1, in channel t mod 4, the same for every window
+        expected = np.zeros(4, np.float32)
+        expected[t % 4] = 1
+        np.testing.assert_array_equal(got[:, t, 3:], np.broadcast_to(expected, (2, 4)))
+    assert MetricPosition(4).compute_output_shape((None, 12, 3)) == (None, 12, 7)
+    with tf.GradientTape() as tape:
+        xt = tf.constant(x)
+        tape.watch(xt)
+        y = tf.reduce_sum(MetricPosition(4)(xt) ** 2)
+    np.testing.assert_allclose(tape.gradient(y, xt).numpy(), 2 * x, rtol=1e-6)
+
+
+@pytest.mark.parametrize("steps_per_bar", [0, -1, 2.5, 5000])
+def test_metric_position_rejects_bad_steps_per_bar(steps_per_bar):
+    with pytest.raises(ValueError, match="steps_per_bar"):
+        MetricPosition(steps_per_bar)
+
+
+def test_meter_tells_the_networks_where_the_beat_is_and_saves(tmp_path, rng):
+    """Shifting a roll by one step shifts what the critic's first convolution sees of the roll, but not the position
+    channels beside it: the same notes one step later are a different input."""
+    generator = build_conv_generator(8, width=16, meter=True, seed=0)
+    critic = build_conv_discriminator(width=8, meter=True, seed=1)
+    names = [layer.name for layer in generator.layers]
+    assert ["meter0", "meter1", "meter2"] == [n for n in names if n.startswith("meter")]
+    assert [generator.get_layer(f"meter{i}").steps_per_bar for i in range(3)] == [2, 4, 8]
+    assert critic.get_layer("meter").steps_per_bar == 16
+    plain = build_conv_discriminator(width=8, seed=1)
+    # 16 more input channels for the first convolution (kernel 4): 4 * 16 * 8 weights more.
+    assert count_parameters(critic) - count_parameters(plain) == 4 * 16 * 8
+    z = rng.normal(size=(3, 8)).astype(np.float32)
+    rolls = voices.decode_voices(keras.ops.convert_to_numpy(generator(z)))
+    assert voices.is_valid_voice_roll(rolls)
+    first = keras.Model(critic.input, critic.get_layer("meter").output)
+    seen = keras.ops.convert_to_numpy(first(rolls))
+    shifted = keras.ops.convert_to_numpy(first(np.roll(rolls, 1, axis=1)))
+    np.testing.assert_array_equal(shifted[:, :, :-16], np.roll(seen[:, :, :-16], 1, axis=1))
+    np.testing.assert_array_equal(shifted[:, :, -16:], seen[:, :, -16:])
+    generator.save(tmp_path / "g.keras")
+    critic.save(tmp_path / "d.keras")
+    loaded_g = keras.saving.load_model(tmp_path / "g.keras", safe_mode=True)
+    loaded_d = keras.saving.load_model(tmp_path / "d.keras", safe_mode=True)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded_g(z)), keras.ops.convert_to_numpy(generator(z)))
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded_d(rolls)), keras.ops.convert_to_numpy(critic(rolls)))
+
+
+def test_note_onsets_are_the_note_starts_of_decoded_voices(rng):
+    from musiclib import baselines, data, metrics
+
+    rolls = np.concatenate([data.load_pianorolls("train", voices="separate")[:30], baselines.random_rolls(10, seed=0)])
+    got = keras.ops.convert_to_numpy(NoteOnsets()(rolls))
+    runs = metrics.note_runs(rolls)
+    expected = np.zeros(got.shape, np.float32)
+    expected[runs[:, 0], runs[:, 3], runs[:, 1]] = 1
+    np.testing.assert_array_equal(got, expected)
+    assert NoteOnsets().compute_output_shape((None, 64, N_PITCHES, 4)) == (None, 64, 4)
+
+
+def test_note_onsets_of_probabilities_and_their_gradient(rng):
+    # Probabilities: P(sounding at t) - P(same pitch at t-1 and t) under independent steps, by a loop in float64.
+    p = rng.dirichlet(np.ones(6), size=(2, 8, 4))[..., :5].transpose(0, 1, 3, 2)  # (2, 8, 5 pitches, 4), rest left over
+    expected = np.zeros((2, 8, 4))
+    for t in range(8):
+        held = (p[:, t] * p[:, t - 1]).sum(axis=1) if t else 0
+        expected[:, t] = p[:, t].sum(axis=1) - held
+    x = tf.constant(p.astype(np.float32))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = NoteOnsets()(x)
+        total = tf.reduce_sum(y[:, 3, 2])
+    np.testing.assert_allclose(y.numpy(), expected, rtol=1e-5, atol=1e-6)
+    grad = tape.gradient(total, x).numpy()
+    # d onset[3, tenor] / d p[3, q, tenor] = 1 - p[2, q, tenor]; / d p[2, q, tenor] = -p[3, q, tenor]; zero elsewhere
+    np.testing.assert_allclose(grad[:, 3, :, 2], 1 - p[:, 2, :, 2], rtol=1e-5)
+    np.testing.assert_allclose(grad[:, 2, :, 2], -p[:, 3, :, 2], rtol=1e-5)
+    grad[:, 2:4, :, 2] = 0
+    assert not grad.any()
+
+
+def test_note_onsets_rejects_bad_shapes_and_the_critic_option_is_checked():
+    with pytest.raises(ValueError, match="4 voices"):
+        NoteOnsets()(np.zeros((1, 8, 5, 3), np.float32))
+    with pytest.raises(ValueError, match="onsets"):
+        build_conv_discriminator(width=8, onsets="yes")
+    critic = build_conv_discriminator(width=8, onsets=True, meter=True, seed=1)
+    plain = build_conv_discriminator(width=8, seed=1)
+    assert count_parameters(critic) - count_parameters(plain) == 4 * (4 + 16) * 8  # 4 onset + 16 position channels
+    first = keras.Model(critic.input, critic.get_layer("meter").input)
+    roll = np.zeros((1, 64, N_PITCHES, 4), np.float32)
+    roll[0, :6, 60 - PITCH_OFFSET, 3] = 1  # the bass: a note at 0, another at 6
+    roll[0, 6:, 62 - PITCH_OFFSET, 3] = 1
+    onsets = keras.ops.convert_to_numpy(first(roll))[0, :, -4:]
+    assert np.flatnonzero(onsets[:, 3]).tolist() == [0, 6] and not onsets[:, :3].any()
+
+
+def test_meter_must_be_a_bool():
+    with pytest.raises(ValueError, match="meter"):
+        build_conv_generator(8, width=16, meter="yes")
+    with pytest.raises(ValueError, match="meter"):
+        build_conv_discriminator(width=8, meter=1.5)
 
 
 def test_same_seed_same_weights(small_pair):
