@@ -16,11 +16,14 @@ consecutive steps of one pitch into one note: a repeated note comes back as one 
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ._validation import check_choice, check_finite_array, check_in_range, check_positive
 from .data import DEFAULT_TEMPO, N_PITCHES, PITCH_OFFSET, VOICE_RANGES, VOICES
 from .midi import Note, seconds_per_step
+from .metrics import STEPS_PER_BEAT
 
 __all__ = [
     "DECODE_METHODS",
@@ -127,11 +130,13 @@ def decode_voices(
       this decoder slipped one-step notes between two fifths), but a chain of parallels can still be broken by one
       changed chord in its middle. Greedy constrained decoding: a sonority never revises the one before. Chapter
       10 measures what it costs.
-    - ``"harmony"``: ``"voice-leading"`` plus a second rule: a sonority sounding on a beat (its steps include a
-      multiple of 4, the course's quarter note) and holding three or more pitch classes must fit one triad or seventh
-      chord (:data:`musiclib.metrics.CHORD_SHAPES`, as :func:`musiclib.metrics.chord_rate` judges). Where no
-      candidate chord meets both rules, only the parallels are forbidden. Chapter 10 uses it to ask whether
-      chords on the beat are what gives a generator away.
+    - ``"harmony"``: ``"voice-leading"`` plus a second rule for each sonority sounding on a beat (its steps include
+      a multiple of 4: windows start on a beat of four sixteenth-note steps) whose argmax chord holds three or more
+      pitch classes: its chord must also hold three or more and fit one triad or seventh chord
+      (:data:`musiclib.metrics.CHORD_SHAPES`, as :func:`musiclib.metrics.chord_rate` judges), so that the rule cannot
+      be dodged by doubling or resting a voice; a sonority whose argmax holds fewer may not become a non-chord of
+      three or more. Where no candidate chord meets both rules, only the parallels are forbidden. Chapter 10 uses it
+      to ask whether chords on the beat are what gives a generator away.
 
     Parameters
     ----------
@@ -152,8 +157,8 @@ def decode_voices(
     -------
     np.ndarray [shape=probabilities.shape, dtype=float32]
         0/1 roll, at most one 1 per voice and step, only inside the voice's range; with ``"voice-leading"`` also
-        free of parallel fifths and octaves between consecutive sonorities, with ``"harmony"`` also of beats that
-        fit no chord (unless no candidate chord did).
+        free of parallel fifths and octaves between consecutive sonorities, with ``"harmony"`` also of judged beats
+        that fit no chord (unless no candidate chord did).
 
     Raises
     ------
@@ -200,6 +205,7 @@ def decode_voices(
     return roll
 
 
+@functools.lru_cache(maxsize=1)
 def _chord_fit_table():
     """For every 12-bit pitch-class set: (fits one chord of ``metrics.CHORD_SHAPES``, number of pitch classes)."""
     from .metrics import _CHORD_PITCH_CLASSES
@@ -207,12 +213,12 @@ def _chord_fit_table():
     chord_bits = (_CHORD_PITCH_CLASSES * (1 << np.arange(12))).sum(axis=1)
     sets = np.arange(4096)
     fits = ((sets[:, None] & ~chord_bits[None, :]) == 0).any(axis=1)
-    sizes = np.array([bin(m).count("1") for m in sets])
+    sizes = ((sets[:, None] >> np.arange(12)) & 1).sum(axis=1)
     return fits, sizes
 
 
 def _decode_without_parallels(in_range, candidates, *, pitch_offset=PITCH_OFFSET, chords_on_beats=False,
-                              steps_per_beat=4, min_pitch_classes=3):
+                              steps_per_beat=STEPS_PER_BEAT, min_pitch_classes=3):
     """The ``"voice-leading"`` and ``"harmony"`` decodings of :func:`decode_voices` (probabilities already masked)."""
     import itertools
 
@@ -258,7 +264,10 @@ def _decode_without_parallels(in_range, candidates, *, pitch_offset=PITCH_OFFSET
                 classes = np.zeros(len(chords), dtype=np.int64)  # bit c set: pitch class c sounds
                 for v in voice:
                     classes |= np.where(pitch[:, v] > 0, 1 << ((pitch[:, v] - 1 + pitch_offset) % 12), 0)
-                no_chord = (n_classes[classes] >= min_pitch_classes) & ~fits_a_chord[classes]
+                full = n_classes[classes] >= min_pitch_classes
+                no_chord = full & ~fits_a_chord[classes]
+                if full[0]:  # the argmax chord (index 0) is judged: thinning it to fewer pitch classes dodges the rule
+                    no_chord |= ~full
                 if not np.isneginf(total[~no_chord]).all():  # else keep only the parallel rule
                     total[no_chord] = -np.inf
             previous = pitch[total.argmax()]

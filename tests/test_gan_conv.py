@@ -315,6 +315,13 @@ def test_metric_position_rejects_bad_steps_per_bar(steps_per_bar):
         MetricPosition(steps_per_bar)
 
 
+def test_metric_position_rejects_inputs_without_a_known_time_axis():
+    with pytest.raises(ValueError, match="steps, channels"):
+        MetricPosition(4)(np.zeros((2, 8, 3, 1), np.float32))
+    with pytest.raises(ValueError, match="known number of steps"):
+        MetricPosition(4)(keras.Input((None, 3)))
+
+
 def test_meter_tells_the_networks_where_the_beat_is_and_saves(tmp_path, rng):
     """Shifting a roll by one step shifts what the critic's first convolution sees of the roll, but not the position
     channels beside it: the same notes one step later are a different input."""
@@ -376,7 +383,7 @@ def test_note_onsets_of_probabilities_and_their_gradient(rng):
     assert not grad.any()
 
 
-def test_note_onsets_rejects_bad_shapes_and_the_critic_option_is_checked():
+def test_note_onsets_rejects_bad_shapes_and_the_critic_option_is_checked(tmp_path):
     with pytest.raises(ValueError, match="4 voices"):
         NoteOnsets()(np.zeros((1, 8, 5, 3), np.float32))
     with pytest.raises(ValueError, match="onsets"):
@@ -390,6 +397,9 @@ def test_note_onsets_rejects_bad_shapes_and_the_critic_option_is_checked():
     roll[0, 6:, 62 - PITCH_OFFSET, 3] = 1
     onsets = keras.ops.convert_to_numpy(first(roll))[0, :, -4:]
     assert np.flatnonzero(onsets[:, 3]).tolist() == [0, 6] and not onsets[:, :3].any()
+    critic.save(tmp_path / "d.keras")
+    loaded = keras.saving.load_model(tmp_path / "d.keras", safe_mode=True)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(roll)), keras.ops.convert_to_numpy(critic(roll)))
 
 
 def test_meter_must_be_a_bool():

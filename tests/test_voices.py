@@ -153,8 +153,11 @@ def _brute_force_decoding(probs, support, chords_on_beats):
             allowed = _parallel_count(pair) == 0
             if chords_on_beats and any(t % 4 == 0 for t in range(start, end)):
                 beat = np.repeat(pair[:, 1:], 4, axis=1)
-                with np.errstate(invalid="ignore"):
-                    fits = ~(metrics.chord_rate(beat) == 0)  # NaN (under three pitch classes) passes
+                rate = metrics.chord_rate(beat)  # 1 fits a chord, 0 does not, NaN under three pitch classes
+                if len({p % 12 for p in index[start] + PITCH_OFFSET if p >= PITCH_OFFSET}) >= 3:
+                    fits = rate == 1  # the argmax chord is judged: the chosen one must be judged and fit
+                else:
+                    fits = ~(rate == 0)
                 if (allowed & fits).any():
                     allowed &= fits
             scores = [sum(np.log((probs[w, start:end, chord[v], v] if chord[v] >= 0 else rest[w, start:end, v])
@@ -189,6 +192,11 @@ def test_harmony_decoding_makes_chords_on_the_beats_only(rng):
     assert voices.is_valid_voice_roll(decoded) and _parallel_count(decoded).sum() == 0
     assert np.nanmean(metrics.chord_rate(argmax)) < 0.8
     assert np.nanmin(metrics.chord_rate(decoded)) == 1.0  # every judged beat of every window
+    # ... and not by thinning beats out of the judgement (doubling or resting a voice): as many beats are judged.
+    def judged_beats(rolls):
+        index = np.where(rolls.any(axis=2), rolls.argmax(axis=2), -1)[:, ::4]  # (n, beats, 4)
+        return sum(len({(p + PITCH_OFFSET) % 12 for p in beat if p >= 0}) >= 3 for window in index for beat in window)
+    assert judged_beats(decoded) >= judged_beats(argmax)
     # Between the beats the rule does not apply: judged at the eighth note after each beat, some sonorities fit no
     # chord.
     offbeat = np.roll(decoded, -2, axis=1)
@@ -256,6 +264,43 @@ def test_voice_leading_decoding_shapes_and_silence(rng):
     assert voices.decode_voices(silent, method="voice-leading").sum() == 0
     one_step = voices.decode_voices(probs[:, :1], method="voice-leading")  # nothing before: argmax
     np.testing.assert_array_equal(one_step, voices.decode_voices(probs[:, :1]))
+
+
+def test_harmony_decoding_keeps_a_cluster_no_candidate_can_mend():
+    # One candidate per voice, a cluster C4 C#4 D4 D#4 on the first beat (nothing held before): every chord of three
+    # or more pitch classes on offer is a cluster, no chord fits, so only the parallel rule applies and the argmax
+    # stays; thinning to two pitch classes would dodge the rule and is not taken.
+    probs = np.zeros((1, 4, N_PITCHES, 4), np.float32)
+    for v, p in enumerate((63, 62, 61, 60)):
+        probs[0, :, p - PITCH_OFFSET, v] = 0.6
+    argmax = voices.decode_voices(probs)
+    assert argmax.sum() == 16
+    np.testing.assert_array_equal(voices.decode_voices(probs, method="harmony", candidates=1), argmax)
+    # G4 F4 C4 C3 (C F G fits no triad or seventh chord) with E4 as the alto's second candidate: the alto takes E4,
+    # a C major chord, rather than any thinner chord (e.g. the alto resting: C G, two pitch classes).
+    probs = np.zeros((1, 4, N_PITCHES, 4), np.float32)
+    for v, p in enumerate((67, 65, 60, 48)):
+        probs[0, :, p - PITCH_OFFSET, v] = 0.6
+    probs[0, :, 64 - PITCH_OFFSET, 1] = 0.3
+    decoded = voices.decode_voices(probs, method="harmony", candidates=2)
+    assert decoded[0, :, 64 - PITCH_OFFSET, 1].tolist() == [1] * 4
+    np.testing.assert_array_equal(decoded[..., [0, 2, 3]], voices.decode_voices(probs)[..., [0, 2, 3]])
+
+def test_harmony_decoding_falls_back_to_the_parallel_rule_when_no_chord_is_allowed():
+    # G4/C3 in S and B, then on beat 2 A4 C#4 C3 D3 (S/B: parallel fifths). With one candidate per voice, the chords
+    # that fit (A C# D: D major seventh; A C D: D seventh) keep the soprano's A4 and so the parallel fifths; every
+    # parallel-free chord of three or more pitch classes is a cluster. Only the parallel rule applies then: the result
+    # is the voice-leading decoding's (the soprano rests), not the argmax's parallels.
+    from musiclib import metrics
+
+    probs = np.zeros((1, 8, N_PITCHES, 4), np.float32)
+    probs[0, :4, 67 - PITCH_OFFSET, 0] = probs[0, :4, 48 - PITCH_OFFSET, 3] = 0.9
+    for v, p in enumerate((69, 61, 48, 50)):
+        probs[0, 4:, p - PITCH_OFFSET, v] = 0.9
+    decoded = voices.decode_voices(probs, method="harmony", candidates=1)
+    np.testing.assert_array_equal(decoded, voices.decode_voices(probs, method="voice-leading", candidates=1))
+    assert _parallel_count(voices.decode_voices(probs))[0] == 1 and _parallel_count(decoded)[0] == 0
+    assert metrics.chord_rate(decoded).tolist() == [0.0]  # the judged beat fits no chord: none was to be had
 
 
 @pytest.mark.parametrize("method", ["voice-leading", "harmony"])

@@ -408,6 +408,11 @@ class MetricPosition(keras.layers.Layer):
         super().__init__(**kwargs)
         self.steps_per_bar = check_positive_int("steps_per_bar", steps_per_bar, maximum=4096)
 
+    def build(self, input_shape):
+        if len(input_shape) != 3 or input_shape[1] is None:
+            raise ValueError(f"input_shape={tuple(input_shape)} must be (batch, steps, channels) with a known number of "
+                             "steps")
+
     def call(self, x):
         ops = keras.ops
         n_steps = x.shape[1]
@@ -441,7 +446,7 @@ class NoteOnsets(keras.layers.Layer):
     """
 
     def build(self, input_shape):
-        if len(input_shape) != 4 or int(input_shape[-1]) != 4:
+        if len(input_shape) != 4 or input_shape[-1] != 4:
             raise ValueError(f"input_shape={tuple(input_shape)} must be (batch, time_steps, n_pitches, 4 voices)")
 
     def call(self, roll):
