@@ -632,6 +632,24 @@ def _chord_pitch_classes() -> np.ndarray:
 _CHORD_PITCH_CLASSES = _chord_pitch_classes()
 
 
+def _pitch_class_set_tables():
+    """Lookups over the 4096 pitch-class sets (bit ``c`` set: pitch class ``c`` sounds): does the set fit one chord
+    of :data:`CHORD_SHAPES` (all its classes in one chord), and how many pitch classes it holds."""
+    chord_bits = _CHORD_PITCH_CLASSES @ (1 << np.arange(12))
+    sets = np.arange(4096)
+    return ((sets[:, None] & ~chord_bits) == 0).any(axis=1), ((sets[:, None] >> np.arange(12)) & 1).sum(axis=1)
+
+
+#: Shared by :func:`chord_rate`, the ``"harmony"`` decoding of :func:`musiclib.voices.decode_voices` and exercise 10.5.
+_SET_FITS_A_CHORD, _SET_SIZE = _pitch_class_set_tables()
+
+
+def _check_whole_units(arr, name, steps):
+    """Raise unless a validated roll set's time axis holds whole beats or bars of ``steps`` steps."""
+    if arr.shape[1] % steps:
+        raise ValueError(f"rolls have {arr.shape[1]} steps, not a multiple of {name}={steps}")
+
+
 def chord_rate(rolls, *, min_pitch_classes: int = 3, steps_per_beat: int = STEPS_PER_BEAT,
                pitch_offset: int = PITCH_OFFSET) -> np.ndarray:
     """Share of the beats whose sounding pitches all belong to one triad or seventh chord, per four-voice roll.
@@ -681,25 +699,17 @@ def chord_rate(rolls, *, min_pitch_classes: int = 3, steps_per_beat: int = STEPS
     min_pitch_classes = check_in_range("min_pitch_classes", min_pitch_classes, 1, len(VOICES), integer=True)
     steps_per_beat = check_positive_int("steps_per_beat", steps_per_beat, maximum=arr.shape[1])
     pitch_offset = check_in_range("pitch_offset", pitch_offset, 0, 127, integer=True)
-    if arr.shape[1] % steps_per_beat:
-        raise ValueError(f"rolls have {arr.shape[1]} steps, not a multiple of steps_per_beat={steps_per_beat}")
+    _check_whole_units(arr, "steps_per_beat", steps_per_beat)
     index = _pitch_index(arr)[:, ::steps_per_beat]  # (n, beats, 4)
     sounding = index >= 0
     classes = np.zeros(index.shape[:2] + (12,), dtype=bool)
     n, beat, voice = np.nonzero(sounding)
     classes[n, beat, (index[n, beat, voice] + pitch_offset) % 12] = True
-    fits = ~(classes[:, :, None, :] & ~_CHORD_PITCH_CLASSES).any(axis=-1)  # (n, beats, chords): no pitch class outside the chord
-    judged = classes.sum(axis=-1) >= min_pitch_classes
+    sets = classes @ (1 << np.arange(12))  # (n, beats): each beat's pitch-class set as a bit mask
+    judged = _SET_SIZE[sets] >= min_pitch_classes
     counted = judged.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(counted > 0, (fits.any(axis=-1) & judged).sum(axis=1) / counted, np.nan)
-
-
-def _note_starts(arr, name, steps):
-    """:func:`note_runs` of a validated four-voice roll set of whole beats or bars (``steps`` of them)."""
-    if arr.shape[1] % steps:
-        raise ValueError(f"rolls have {arr.shape[1]} steps, not a multiple of {name}={steps}")
-    return note_runs(arr)
+        return np.where(counted > 0, (_SET_FITS_A_CHORD[sets] & judged).sum(axis=1) / counted, np.nan)
 
 
 def onset_positions(rolls, *, steps_per_bar: int = STEPS_PER_BAR) -> np.ndarray:
@@ -740,7 +750,8 @@ def onset_positions(rolls, *, steps_per_bar: int = STEPS_PER_BAR) -> np.ndarray:
     """
     arr = _rolls("rolls", rolls, "separate")
     steps_per_bar = check_positive_int("steps_per_bar", steps_per_bar, maximum=arr.shape[1])
-    starts = _note_starts(arr, "steps_per_bar", steps_per_bar)[:, 3]
+    _check_whole_units(arr, "steps_per_bar", steps_per_bar)
+    starts = note_runs(arr)[:, 3]
     if starts.size == 0:
         return np.full(steps_per_bar, np.nan)
     return np.bincount(starts % steps_per_bar, minlength=steps_per_bar) / starts.size
@@ -784,7 +795,8 @@ def on_beat_rate(rolls, *, steps_per_beat: int = STEPS_PER_BEAT) -> np.ndarray:
     """
     arr = _rolls("rolls", rolls, "separate")
     steps_per_beat = check_positive_int("steps_per_beat", steps_per_beat, maximum=arr.shape[1])
-    runs = _note_starts(arr, "steps_per_beat", steps_per_beat)
+    _check_whole_units(arr, "steps_per_beat", steps_per_beat)
+    runs = note_runs(arr)
     return _per_roll(arr, runs, (runs[:, 3] % steps_per_beat == 0).astype(np.float64))
 
 

@@ -16,14 +16,12 @@ consecutive steps of one pitch into one note: a repeated note comes back as one 
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from ._validation import check_choice, check_finite_array, check_in_range, check_positive
 from .data import DEFAULT_TEMPO, N_PITCHES, PITCH_OFFSET, VOICE_RANGES, VOICES
 from .midi import Note, seconds_per_step
-from .metrics import STEPS_PER_BEAT
+from .metrics import _SET_FITS_A_CHORD, _SET_SIZE, STEPS_PER_BEAT
 
 __all__ = [
     "DECODE_METHODS",
@@ -205,18 +203,6 @@ def decode_voices(
     return roll
 
 
-@functools.lru_cache(maxsize=1)
-def _chord_fit_table():
-    """For every 12-bit pitch-class set: (fits one chord of ``metrics.CHORD_SHAPES``, number of pitch classes)."""
-    from .metrics import _CHORD_PITCH_CLASSES
-
-    chord_bits = (_CHORD_PITCH_CLASSES * (1 << np.arange(12))).sum(axis=1)
-    sets = np.arange(4096)
-    fits = ((sets[:, None] & ~chord_bits[None, :]) == 0).any(axis=1)
-    sizes = ((sets[:, None] >> np.arange(12)) & 1).sum(axis=1)
-    return fits, sizes
-
-
 def _decode_without_parallels(in_range, candidates, *, pitch_offset=PITCH_OFFSET, chords_on_beats=False,
                               steps_per_beat=STEPS_PER_BEAT, min_pitch_classes=3):
     """The ``"voice-leading"`` and ``"harmony"`` decodings of :func:`decode_voices` (probabilities already masked)."""
@@ -237,8 +223,6 @@ def _decode_without_parallels(in_range, candidates, *, pitch_offset=PITCH_OFFSET
     chords = np.array(list(itertools.product(range(candidates + 2), repeat=n_voices)))  # option index per voice
     voice = np.arange(n_voices)
     pairs = [(i, j) for i in range(n_voices) for j in range(i + 1, n_voices)]
-    if chords_on_beats:
-        fits_a_chord, n_classes = _chord_fit_table()
     roll = np.zeros(probs.shape, dtype=np.float32)
     for r in range(len(probs)):
         change = np.ones(len(argmax_chords[r]), dtype=bool)
@@ -264,8 +248,8 @@ def _decode_without_parallels(in_range, candidates, *, pitch_offset=PITCH_OFFSET
                 classes = np.zeros(len(chords), dtype=np.int64)  # bit c set: pitch class c sounds
                 for v in voice:
                     classes |= np.where(pitch[:, v] > 0, 1 << ((pitch[:, v] - 1 + pitch_offset) % 12), 0)
-                full = n_classes[classes] >= min_pitch_classes
-                no_chord = full & ~fits_a_chord[classes]
+                full = _SET_SIZE[classes] >= min_pitch_classes
+                no_chord = full & ~_SET_FITS_A_CHORD[classes]
                 if full[0]:  # the argmax chord (index 0) is judged: thinning it to fewer pitch classes dodges the rule
                     no_chord |= ~full
                 if not np.isneginf(total[~no_chord]).all():  # else keep only the parallel rule

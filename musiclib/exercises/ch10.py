@@ -100,11 +100,10 @@ def exercise_chords(seed: int = 0) -> np.ndarray:
     list holds together with the others) added, or, for a four-tone chord, put in place of one tone.
     """
     from ..data import VOICE_RANGES, VOICES
-    from ..metrics import _CHORD_PITCH_CLASSES, CHORD_SHAPES
+    from ..metrics import _SET_FITS_A_CHORD, CHORD_SHAPES
 
     rng = np.random.default_rng(1050 + seed)
     shapes = list(CHORD_SHAPES.values())
-    chords = [set(np.flatnonzero(row).tolist()) for row in _CHORD_PITCH_CLASSES]
 
     def voiced(classes):
         """One pitch per voice, in its range, with the given pitch classes (cycled over the voices)."""
@@ -125,7 +124,7 @@ def exercise_chords(seed: int = 0) -> np.ndarray:
         rng.shuffle(tones)  # any inversion: the lowest voice need not hold the root
         beats.append(voiced(tones))
         kept = tones[1:] if len(tones) == 4 else tones  # four voices: room for one foreign tone
-        foreign = [c for c in range(12) if not any({*kept, c} <= chord for chord in chords)]
+        foreign = [c for c in range(12) if not _SET_FITS_A_CHORD[sum(1 << k for k in {*kept, c})]]
         off = kept + [int(rng.choice(foreign))]
         rng.shuffle(off)
         beats.append(voiced(off))
