@@ -7,7 +7,7 @@ import tensorflow as tf
 
 from musiclib import voices
 from musiclib.data import N_PITCHES, PITCH_OFFSET
-from musiclib.gan.models import (ContourLogits, HarmonicIntervals, MetricPosition, NoteOnsets, ParallelMotion, VoiceCascade,
+from musiclib.gan.models import (ContourLogits, HarmonicIntervals, HeldNotes, MetricPosition, NoteOnsets, ParallelMotion, VoiceCascade,
                                  VoiceSoftmax,
                                  build_conv_discriminator, build_conv_generator, count_parameters)
 
@@ -400,6 +400,97 @@ def test_note_onsets_rejects_bad_shapes_and_the_critic_option_is_checked(tmp_pat
     critic.save(tmp_path / "d.keras")
     loaded = keras.saving.load_model(tmp_path / "d.keras", safe_mode=True)
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(roll)), keras.ops.convert_to_numpy(critic(roll)))
+
+
+def _held_notes_reference(logits, gates, mask, one_hot):
+    """HeldNotes by a float64 loop: masked softmax (or its one-hot argmax), held where the gate is closed."""
+    x = logits.astype(np.float64) + mask
+    p = np.exp(x - x.max(axis=2, keepdims=True))
+    p /= p.sum(axis=2, keepdims=True)
+    if one_hot:
+        p = (np.arange(p.shape[2])[None, None, :, None] == p.argmax(axis=2)[:, :, None, :]).astype(np.float64)
+    open_gate = 1 / (1 + np.exp(-gates.astype(np.float64))) > 0.5
+    out = p.copy()
+    for e in range(1, p.shape[1]):
+        out[:, e] = np.where(open_gate[:, e][:, None, :], p[:, e], out[:, e - 1])
+    return out, p, open_gate
+
+
+@pytest.mark.parametrize("training", [False, True])
+def test_held_notes_holds_the_previous_choice_where_the_gate_is_closed(rng, training):
+    from musiclib.gan.models import _voice_logit_mask
+
+    logits = rng.normal(scale=2.0, size=(3, 16, N_PITCHES + 1, 4)).astype(np.float32)
+    gates = rng.normal(size=(3, 16, 4)).astype(np.float32)
+    layer = HeldNotes(hold=2)
+    got = keras.ops.convert_to_numpy(layer([logits, gates], training=training))
+    expected, _, open_gate = _held_notes_reference(logits, gates, _voice_logit_mask(PITCH_OFFSET, N_PITCHES),
+                                                   one_hot=training)
+    assert got.shape == (3, 32, N_PITCHES, 4)
+    np.testing.assert_allclose(got, np.repeat(expected[:, :, :N_PITCHES], 2, axis=1), rtol=1e-5, atol=1e-6)
+    # Decoded, a voice changes pitch (or rest) only at an eighth whose gate is open, and both passes decode alike.
+    decoded = voices.decode_voices(got)
+    changes = np.any(decoded[:, 2::2] != decoded[:, 1:-1:2], axis=2)  # (batch, eighth 1.., voice)
+    assert changes.any() and not np.any(changes & ~open_gate[:, 1:])
+    other = keras.ops.convert_to_numpy(layer([logits, gates], training=not training))
+    np.testing.assert_array_equal(voices.decode_voices(other), decoded)
+
+
+def test_held_notes_gradient_is_the_straight_through_one(rng):
+    # loss = Σ w · out. With hard gates g_k and choices c_e (one-hot in training), out_e = g_e c_e + (1 - g_e) out_{e-1},
+    # so d loss / d gate_e = σ'(gate_e) · (c_e - out_{e-1}) · Σ_{e' >= e} W_{e'} Π_{e < k <= e'} (1 - g_k),
+    # W_{e'} being w summed over the steps eighth e' is held for.
+    from musiclib.gan.models import _voice_logit_mask
+
+    logits = rng.normal(scale=2.0, size=(2, 8, N_PITCHES + 1, 4)).astype(np.float32)
+    gates = rng.normal(size=(2, 8, 4)).astype(np.float32)
+    w = rng.normal(size=(2, 16, N_PITCHES, 4)).astype(np.float32)
+    g_in = tf.constant(gates)
+    with tf.GradientTape() as tape:
+        tape.watch(g_in)
+        loss = tf.reduce_sum(HeldNotes(hold=2)([tf.constant(logits), g_in], training=True) * w)
+    got = tape.gradient(loss, g_in).numpy()
+    out, c, open_gate = _held_notes_reference(logits, gates, _voice_logit_mask(PITCH_OFFSET, N_PITCHES), one_hot=True)
+    weight = np.zeros(out.shape)
+    weight[:, :, :N_PITCHES] = w[:, 0::2] + w[:, 1::2]
+    sigmoid = 1 / (1 + np.exp(-gates.astype(np.float64)))
+    expected = np.zeros(gates.shape)
+    for e in range(1, 8):
+        carried = np.zeros(out.shape[0:1] + out.shape[2:])  # Σ_{e'} W_{e'} Π (1 - g_k), per pitch and voice
+        keep = np.ones((out.shape[0], 1, 4))
+        for later in range(e, 8):
+            if later > e:
+                keep = keep * (1 - open_gate[:, later][:, None, :])
+            carried += weight[:, later] * keep
+        expected[:, e] = sigmoid[:, e] * (1 - sigmoid[:, e]) * np.sum((c[:, e] - out[:, e - 1]) * carried, axis=1)
+    np.testing.assert_allclose(got[:, 1:], expected[:, 1:], rtol=1e-4, atol=1e-5)
+    assert np.abs(expected[:, 1:]).max() > 1e-3  # the gates do get a gradient
+
+
+def test_held_notes_generator_option(tmp_path, rng):
+    plain = build_conv_generator(8, width=16, meter=True, seed=0)
+    generator = build_conv_generator(8, width=16, meter=True, held_notes=True, seed=0)
+    assert count_parameters(generator) - count_parameters(plain) == 8 * 4 + 4  # one 1x1 conv, 8 channels -> 4 gates
+    z = rng.normal(size=(6, 8)).astype(np.float32)
+    p = keras.ops.convert_to_numpy(generator(z))
+    assert p.shape == (6, 64, N_PITCHES, 4) and p.min() >= 0 and p.sum(axis=2).max() <= 1 + 1e-5
+    decoded = voices.decode_voices(p)
+    assert voices.is_valid_voice_roll(decoded)
+    hard = keras.ops.convert_to_numpy(generator(z, training=True))
+    assert set(np.unique(hard)) <= {0.0, 1.0}
+    np.testing.assert_array_equal(hard, decoded)
+    generator.save(tmp_path / "g.keras")
+    loaded = keras.saving.load_model(tmp_path / "g.keras", safe_mode=True)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(z)), p)
+    for bad in ({"sixteenths": True}, {"cascade": True}):
+        with pytest.raises(ValueError, match="held_notes"):
+            build_conv_generator(8, width=16, held_notes=True, **bad)
+    with pytest.raises(ValueError, match="held_notes"):
+        build_conv_generator(8, width=16, held_notes="yes")
+    with pytest.raises(ValueError, match="input_shape"):
+        HeldNotes()([np.zeros((1, 4, N_PITCHES, 4), np.float32), np.zeros((1, 4, 4), np.float32)])
+    with pytest.raises(ValueError, match="hold"):
+        HeldNotes(hold=0)
 
 
 def test_meter_must_be_a_bool():
