@@ -66,6 +66,33 @@ def test_rhythm_only_keeps_every_note_but_not_its_pitch(splits):
         evaluation.rhythm_only(np.full((1, 16, 64, 4), 0.5, "float32"))
     with pytest.raises(ValueError, match="pitch_offset"):
         evaluation.rhythm_only(rolls[:1], pitch_offset=40)
+    # The filling against a plain loop over the notes.
+    looped = np.zeros_like(rolls)
+    for r, v, pitch, start, length in after:
+        looped[r, start:start + length, pitch - 28, v] = 1
+    np.testing.assert_array_equal(plain, looped)
+
+
+def test_beats_only_holds_each_beat_for_the_beat(splits):
+    from musiclib import voices
+
+    train, _, _ = splits
+    rolls = np.concatenate([train[:20], baselines.random_rolls(5, seed=0)])
+    got = evaluation.beats_only(rolls)
+    assert got.shape == rolls.shape and got.dtype == np.float32 and voices.is_valid_voice_roll(got)
+    for beat in range(16):  # every step of a beat is that beat's first step of the original
+        for k in range(4):
+            np.testing.assert_array_equal(got[:, 4 * beat + k], rolls[:, 4 * beat])
+    assert metrics.on_beat_rate(got).min() == 1.0  # no note starts off the beat any more
+    np.testing.assert_array_equal(evaluation.beats_only(got), got)  # a second pass changes nothing
+    halves = evaluation.beats_only(rolls, steps_per_beat=8)
+    np.testing.assert_array_equal(halves[:, 8:16], np.repeat(rolls[:, 8:9], 8, axis=1))
+    with pytest.raises(ValueError, match="steps_per_beat"):
+        evaluation.beats_only(rolls, steps_per_beat=5)
+    with pytest.raises(ValueError, match="steps_per_beat"):
+        evaluation.beats_only(rolls, steps_per_beat=0)
+    with pytest.raises(ValueError, match="binary"):
+        evaluation.beats_only(np.full((1, 16, 64, 4), 0.5, "float32"))
 
 
 def test_scorecard_orders_real_above_baselines_and_is_json_ready(splits):

@@ -34,8 +34,8 @@ from .. import metrics
 from .._validation import check_bool, check_in_range, check_positive_int, check_seed
 from ..data import PITCH_OFFSET, VOICE_RANGES, VOICES
 
-__all__ = ["SYSTEMS", "FEATURES", "classifier_accuracy", "rhythm_only", "scorecard", "format_scorecard", "evaluation_data",
-           "evaluate_checkpoint"]
+__all__ = ["SYSTEMS", "FEATURES", "classifier_accuracy", "rhythm_only", "beats_only", "scorecard", "format_scorecard",
+           "evaluation_data", "evaluate_checkpoint"]
 
 #: Rows of the scorecard, in print order (``gan_vl``: the GAN under the voice-leading decoding).
 SYSTEMS = ("real", "gan", "gan_vl", "markov", "random")
@@ -169,9 +169,45 @@ def rhythm_only(rolls, *, pitch_offset: int = PITCH_OFFSET) -> np.ndarray:
     first[1:] = (runs[1:, 0] != runs[:-1, 0]) | (runs[1:, 1] != runs[:-1, 1])
     group_start = np.maximum.accumulate(np.where(first, np.arange(len(runs)), 0))
     parity = (np.arange(len(runs)) - group_start) % 2
-    for (r, v, _, start, length), up in zip(runs, parity):
-        out[r, start:start + length, lowest[v] + up, v] = 1.0
+    # One index per sounding step: each note's (roll, voice, pitch column) repeated over its length.
+    length = runs[:, 4]
+    note = np.repeat(np.arange(len(runs)), length)
+    step = runs[note, 3] + np.arange(len(note)) - np.repeat(np.cumsum(length) - length, length)
+    out[runs[note, 0], step, lowest[runs[note, 1]] + parity[note], runs[note, 1]] = 1.0
     return out
+
+
+def beats_only(rolls, *, steps_per_beat: int = metrics.STEPS_PER_BEAT) -> np.ndarray:
+    """The rolls with every rhythm finer than the beat taken away: each beat's first step held for the whole beat.
+
+    What remains is which pitches sound on each beat, beat by beat; note starts off the beat, passing notes and
+    rests between beats are gone. The counterpart of :func:`rhythm_only`: give both sets to
+    :func:`classifier_accuracy` to ask whether the pitches on the beats alone tell them apart.
+
+    Chapter: 10_evaluating_generated_music
+
+    Parameters
+    ----------
+    rolls : array_like [shape=(n, time_steps, n_pitches, 4)]
+        Binary four-voice rolls, ``time_steps`` a multiple of ``steps_per_beat``.
+    steps_per_beat : int
+        Steps per beat, in [1, 96] (4: sixteenth-note steps).
+
+    Returns
+    -------
+    np.ndarray [shape=rolls.shape, dtype=float32]
+
+    Examples
+    --------
+    >>> roll = np.zeros((1, 8, 64, 4), "float32")
+    >>> roll[0, :2, 72 - 28, 0] = 1; roll[0, 2:, 74 - 28, 0] = 1      # C5 for an eighth, then D5
+    >>> metrics.note_runs(beats_only(roll)).tolist()                # the C5 on beat 1 held for the beat
+    [[0, 0, 72, 0, 4], [0, 0, 74, 4, 4]]
+    """
+    arr = metrics._rolls("rolls", rolls, "separate")
+    steps_per_beat = check_positive_int("steps_per_beat", steps_per_beat, maximum=96)
+    metrics._check_whole_units(arr, "steps_per_beat", steps_per_beat)
+    return np.repeat(arr[:, ::steps_per_beat], steps_per_beat, axis=1).astype(np.float32, copy=False)
 
 
 def _feature_matrix(features, names):
