@@ -493,6 +493,39 @@ def test_held_notes_generator_option(tmp_path, rng):
         HeldNotes(hold=0)
 
 
+def test_note_onsets_with_sounding_and_the_rhythm_head(tmp_path):
+    from musiclib import baselines, data
+    from musiclib.gan import evaluation
+
+    rolls = np.concatenate([data.load_pianorolls("train", voices="separate")[:12], baselines.random_rolls(4, seed=0)])
+    both = keras.ops.convert_to_numpy(NoteOnsets(sounding=True)(rolls))
+    assert both.shape == (16, 64, 8) and NoteOnsets(sounding=True).compute_output_shape((None, 64, 9, 4)) == (None, 64, 8)
+    np.testing.assert_array_equal(both[..., :4], keras.ops.convert_to_numpy(NoteOnsets()(rolls)))
+    np.testing.assert_array_equal(both[..., 4:], rolls.sum(axis=2))
+    with pytest.raises(ValueError, match="sounding"):
+        NoteOnsets(sounding="yes")
+    width, half = 8, 4
+    critic = build_conv_discriminator(width=width, meter=True, rhythm_head=True, seed=1)
+    plain = build_conv_discriminator(width=width, meter=True, seed=1)
+    head_weights = (4 * (8 + 16) * half + half) + 2 * (4 * half * half + half + 2 * half) + (64 // 8 * half + 1)
+    assert count_parameters(critic) - count_parameters(plain) == head_weights
+    # The head sees the rhythm and nothing else: a window and its rhythm_only version get the same head logit, the
+    # whole critic's logit is the main logit plus it, and a different rhythm changes it.
+    parts = keras.Model(critic.input, [critic.get_layer("logit").output, critic.get_layer("rhythm_logit").output,
+                                       critic.output])
+    main, head, total = (keras.ops.convert_to_numpy(t) for t in parts(rolls))
+    np.testing.assert_allclose(total, main + head, rtol=1e-6, atol=1e-6)
+    _, head_rhythm, _ = (keras.ops.convert_to_numpy(t) for t in parts(evaluation.rhythm_only(rolls)))
+    np.testing.assert_allclose(head_rhythm, head, rtol=1e-5, atol=1e-5)
+    _, head_other, _ = (keras.ops.convert_to_numpy(t) for t in parts(evaluation.beats_only(rolls[:12])))
+    assert np.abs(head_other - head[:12]).max() > 1e-4
+    critic.save(tmp_path / "d.keras")
+    loaded = keras.saving.load_model(tmp_path / "d.keras", safe_mode=True)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(rolls)), total)
+    with pytest.raises(ValueError, match="rhythm_head"):
+        build_conv_discriminator(width=8, rhythm_head=1)
+
+
 def test_meter_must_be_a_bool():
     with pytest.raises(ValueError, match="meter"):
         build_conv_generator(8, width=16, meter="yes")

@@ -444,7 +444,17 @@ class NoteOnsets(keras.layers.Layer):
     real and generated windows. Products of the roll's entries, so gradients reach every entry.
 
     Chapter: 10_evaluating_generated_music
+
+    Parameters
+    ----------
+    sounding : bool
+        Also output whether each voice sounds (``Σ_p roll[t, p, v]``; 0 in a rest), as 4 more channels after the
+        onsets: with onsets alone a rest looks like a held note.
     """
+
+    def __init__(self, sounding=False, **kwargs):
+        super().__init__(**kwargs)
+        self.sounding = check_bool("sounding", sounding)
 
     def build(self, input_shape):
         if len(input_shape) != 4 or input_shape[-1] != 4:
@@ -453,10 +463,15 @@ class NoteOnsets(keras.layers.Layer):
     def call(self, roll):
         ops = keras.ops
         before = ops.pad(roll[:, :-1], ((0, 0), (1, 0), (0, 0), (0, 0)))
-        return ops.sum(roll, axis=2) - ops.sum(roll * before, axis=2)
+        sounding = ops.sum(roll, axis=2)
+        onsets = sounding - ops.sum(roll * before, axis=2)
+        return ops.concatenate([onsets, sounding], axis=-1) if self.sounding else onsets
 
     def compute_output_shape(self, input_shape):
-        return (input_shape[0], input_shape[1], input_shape[3])
+        return (input_shape[0], input_shape[1], input_shape[3] * (2 if self.sounding else 1))
+
+    def get_config(self):
+        return {**super().get_config(), "sounding": self.sounding}
 
 
 @keras.saving.register_keras_serializable(package="musiclib")
@@ -871,6 +886,7 @@ def build_conv_discriminator(
     motion=False,
     meter=False,
     onsets=False,
+    rhythm_head=False,
     seed=None,
     name="conv_discriminator",
 ):
@@ -901,6 +917,10 @@ def build_conv_discriminator(
     onsets : bool
         True: the first convolution also sees :class:`NoteOnsets`, where each voice starts a note (with ``meter``:
         where in the bar).
+    rhythm_head : bool
+        True: a second, small critic that sees nothing but the rhythm (:class:`NoteOnsets` with ``sounding``, and
+        :class:`MetricPosition`: where each voice starts a note or rests, and where in the bar) adds its logit to the
+        main one, so the rhythm has a pathway of its own instead of 8 of the first convolution's hundreds of inputs.
     seed : int or None
         Seed of the weight initialisers.
     name : str
@@ -928,6 +948,7 @@ def build_conv_discriminator(
     motion = check_bool("motion", motion)
     meter = check_bool("meter", meter)
     onsets = check_bool("onsets", onsets)
+    rhythm_head = check_bool("rhythm_head", rhythm_head)
     init = _initializers(seed)
     roll = keras.Input((time_steps, n_pitches, 4), name="roll")
     x = keras.layers.Reshape((time_steps, n_pitches * 4), name="to_time")(roll)
@@ -952,4 +973,23 @@ def build_conv_discriminator(
     dense = keras.layers.Dense(1, kernel_initializer=init(), name="logit")
     if norm == "spectral":
         dense = keras.layers.SpectralNormalization(dense, name="sn_logit")
-    return keras.Model(roll, dense(x), name=name)
+    logit = dense(x)
+    if rhythm_head:
+        r = NoteOnsets(sounding=True, name="head_onsets")(roll)
+        r = MetricPosition(16, name="head_meter")(r)
+        channels = max(width // 2, 1)
+        for i in range(3):
+            conv = keras.layers.Conv1D(channels, 4, strides=2, padding="same", kernel_initializer=init(),
+                                       name=f"rhythm_down{i}")
+            if norm == "spectral":
+                conv = keras.layers.SpectralNormalization(conv, name=f"sn_rhythm_down{i}")
+            r = conv(r)
+            if norm == "layer" and i > 0:
+                r = keras.layers.LayerNormalization(name=f"rhythm_norm{i}")(r)
+            r = keras.layers.LeakyReLU(0.2, name=f"rhythm_lrelu{i}")(r)
+        r = keras.layers.Flatten(name="rhythm_flatten")(r)
+        head = keras.layers.Dense(1, kernel_initializer=init(), name="rhythm_logit")
+        if norm == "spectral":
+            head = keras.layers.SpectralNormalization(head, name="sn_rhythm_logit")
+        logit = keras.layers.Add(name="logits")([logit, head(r)])
+    return keras.Model(roll, logit, name=name)
