@@ -920,7 +920,8 @@ def build_conv_discriminator(
     rhythm_head : bool
         True: a second, small critic that sees nothing but the rhythm (:class:`NoteOnsets` with ``sounding``, and
         :class:`MetricPosition`: where each voice starts a note or rests, and where in the bar) adds its logit to the
-        main one, so the rhythm has a pathway of its own instead of 8 of the first convolution's hundreds of inputs.
+        main one, so the rhythm has a pathway of its own instead of a few of the hundreds of channels the first
+        convolution sees.
     seed : int or None
         Seed of the weight initialisers.
     name : str
