@@ -876,6 +876,23 @@ def build_conv_generator(
     return keras.Model(z, out, name=name)
 
 
+def _strided_critic(x, channels, *, norm, init, prefix=""):
+    """``[Conv1D(4, stride 2) → norm (not the first) → LeakyReLU(0.2)]`` per entry of ``channels``, then one logit."""
+    for i, c in enumerate(channels):
+        conv = keras.layers.Conv1D(c, 4, strides=2, padding="same", kernel_initializer=init(), name=f"{prefix}down{i}")
+        if norm == "spectral":
+            conv = keras.layers.SpectralNormalization(conv, name=f"sn_{prefix}down{i}")
+        x = conv(x)
+        if norm == "layer" and i > 0:
+            x = keras.layers.LayerNormalization(name=f"{prefix}norm{i}")(x)
+        x = keras.layers.LeakyReLU(0.2, name=f"{prefix}lrelu{i}")(x)
+    x = keras.layers.Flatten(name=f"{prefix}flatten")(x)
+    dense = keras.layers.Dense(1, kernel_initializer=init(), name=f"{prefix}logit")
+    if norm == "spectral":
+        dense = keras.layers.SpectralNormalization(dense, name=f"sn_{prefix}logit")
+    return dense(x)
+
+
 def build_conv_discriminator(
     *,
     time_steps=64,
@@ -961,36 +978,10 @@ def build_conv_discriminator(
         x = keras.layers.Concatenate(name="with_onsets")([x, NoteOnsets(name="onsets")(roll)])
     if meter:
         x = MetricPosition(16, name="meter")(x)
-    for i, channels in enumerate([width, 2 * width, 2 * width, 2 * width]):
-        conv = keras.layers.Conv1D(channels, 4, strides=2, padding="same", kernel_initializer=init(),
-                                   name=f"down{i}")
-        if norm == "spectral":
-            conv = keras.layers.SpectralNormalization(conv, name=f"sn_down{i}")
-        x = conv(x)
-        if norm == "layer" and i > 0:
-            x = keras.layers.LayerNormalization(name=f"norm{i}")(x)
-        x = keras.layers.LeakyReLU(0.2, name=f"lrelu{i}")(x)
-    x = keras.layers.Flatten(name="flatten")(x)
-    dense = keras.layers.Dense(1, kernel_initializer=init(), name="logit")
-    if norm == "spectral":
-        dense = keras.layers.SpectralNormalization(dense, name="sn_logit")
-    logit = dense(x)
+    logit = _strided_critic(x, [width, 2 * width, 2 * width, 2 * width], norm=norm, init=init)
     if rhythm_head:
         r = NoteOnsets(sounding=True, name="head_onsets")(roll)
         r = MetricPosition(16, name="head_meter")(r)
-        channels = max(width // 2, 1)
-        for i in range(3):
-            conv = keras.layers.Conv1D(channels, 4, strides=2, padding="same", kernel_initializer=init(),
-                                       name=f"rhythm_down{i}")
-            if norm == "spectral":
-                conv = keras.layers.SpectralNormalization(conv, name=f"sn_rhythm_down{i}")
-            r = conv(r)
-            if norm == "layer" and i > 0:
-                r = keras.layers.LayerNormalization(name=f"rhythm_norm{i}")(r)
-            r = keras.layers.LeakyReLU(0.2, name=f"rhythm_lrelu{i}")(r)
-        r = keras.layers.Flatten(name="rhythm_flatten")(r)
-        head = keras.layers.Dense(1, kernel_initializer=init(), name="rhythm_logit")
-        if norm == "spectral":
-            head = keras.layers.SpectralNormalization(head, name="sn_rhythm_logit")
-        logit = keras.layers.Add(name="logits")([logit, head(r)])
+        head = _strided_critic(r, [max(width // 2, 1)] * 3, norm=norm, init=init, prefix="rhythm_")
+        logit = keras.layers.Add(name="logits")([logit, head])
     return keras.Model(roll, logit, name=name)
