@@ -207,7 +207,7 @@ def beats_only(rolls, *, steps_per_beat: int = metrics.STEPS_PER_BEAT) -> np.nda
     arr = metrics._rolls("rolls", rolls, "separate")
     steps_per_beat = check_positive_int("steps_per_beat", steps_per_beat, maximum=96)
     metrics._check_whole_units(arr, "steps_per_beat", steps_per_beat)
-    return np.repeat(arr[:, ::steps_per_beat], steps_per_beat, axis=1).astype(np.float32, copy=False)
+    return np.repeat(arr[:, ::steps_per_beat], steps_per_beat, axis=1)  # float32, as _rolls gives it
 
 
 def _feature_matrix(features, names):

@@ -243,6 +243,15 @@ def _straight_through_choice(probs, axis):
     return probs + keras.ops.stop_gradient(hard - probs)
 
 
+def _voice_probabilities(logits, mask, straight_through):
+    """Masked softmax over axis 2 of ``(batch, steps, n_pitches + 1, 4)`` logits; with ``straight_through``, its
+    one-hot choice in the forward pass and the softmax's gradient in the backward pass."""
+    probs = keras.ops.softmax(logits + keras.ops.convert_to_tensor(mask, dtype=logits.dtype), axis=2)
+    # Forward: the one-hot choice (exactly what decoding keeps, shaped like real data); backward: the softmax's
+    # gradient (a straight-through estimator, as BinaryMuseGAN's deterministic binary neurons).
+    return _straight_through_choice(probs, axis=2) if straight_through else probs
+
+
 @keras.saving.register_keras_serializable(package="musiclib")
 class VoiceSoftmax(keras.layers.Layer):
     """Per-voice softmax over the pitches of the voice's range plus a rest; the rest column is dropped.
@@ -265,11 +274,7 @@ class VoiceSoftmax(keras.layers.Layer):
         self._mask = _voice_logit_mask(pitch_offset, n_pitches)
 
     def call(self, logits, training=None):
-        probs = keras.ops.softmax(logits + keras.ops.convert_to_tensor(self._mask, dtype=logits.dtype), axis=-2)
-        if self.straight_through and training:
-            # Forward: the one-hot choice (exactly what decoding keeps, shaped like real data); backward: the
-            # softmax's gradient (a straight-through estimator, as BinaryMuseGAN's deterministic binary neurons).
-            probs = _straight_through_choice(probs, axis=len(probs.shape) - 2)
+        probs = _voice_probabilities(logits, self._mask, self.straight_through and bool(training))
         return probs[..., : self.n_pitches, :]
 
     def compute_output_shape(self, input_shape):
@@ -529,9 +534,7 @@ class HeldNotes(keras.layers.Layer):
     def call(self, inputs, training=None):
         ops = keras.ops
         logits, gates = inputs
-        probs = ops.softmax(logits + ops.convert_to_tensor(self._mask, dtype=logits.dtype), axis=2)
-        if self.straight_through and training:
-            probs = _straight_through_choice(probs, axis=2)
+        probs = _voice_probabilities(logits, self._mask, self.straight_through and bool(training))
         soft = ops.sigmoid(gates)
         gate = soft + ops.stop_gradient(ops.cast(soft > 0.5, soft.dtype) - soft)  # (batch, eighths, 4)
         out = [probs[:, 0]]
@@ -844,16 +847,15 @@ def build_conv_generator(
     if contour:
         centre = keras.layers.Conv1D(4, 1, kernel_initializer=init(), name="contour")(eighths)
         coarse = ContourLogits(pitch_offset, n_pitches, name="contour_logits")([centre, coarse])
-    if held_notes:
-        gates = keras.layers.Conv1D(4, 1, kernel_initializer=init(), name="new_note")(eighths)
+    if held_notes or cascade:  # both work per voice on the eighth-note logits: (eighths, n_pitches + 1, 4)
         coarse = keras.layers.Reshape((time_steps // 2, 4, n_pitches + 1), name="eighth_per_voice")(coarse)
         coarse = keras.layers.Permute((1, 3, 2), name="eighth_pitch_axis")(coarse)
+    if held_notes:
+        gates = keras.layers.Conv1D(4, 1, kernel_initializer=init(), name="new_note")(eighths)
         out = HeldNotes(pitch_offset, n_pitches, hold=2, straight_through=straight_through,
                         name="held_notes")([coarse, gates])
         return keras.Model(z, out, name=name)
     if cascade:
-        coarse = keras.layers.Reshape((time_steps // 2, 4, n_pitches + 1), name="eighth_per_voice")(coarse)
-        coarse = keras.layers.Permute((1, 3, 2), name="eighth_pitch_axis")(coarse)
         coarse = VoiceCascade(pitch_offset, n_pitches, name="voice_cascade")(coarse)
         coarse = keras.layers.Permute((1, 3, 2), name="eighth_voice_axis")(coarse)
         coarse = keras.layers.Reshape((time_steps // 2, n_logits), name="eighth_logits_flat")(coarse)
