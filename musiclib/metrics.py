@@ -47,6 +47,7 @@ __all__ = [
     "chord_rate",
     "onset_positions",
     "on_beat_rate",
+    "homophony_rate",
     "voice_pair_moves",
     "parallel_fifths_octaves",
     "voice_leading",
@@ -798,6 +799,57 @@ def on_beat_rate(rolls, *, steps_per_beat: int = STEPS_PER_BEAT) -> np.ndarray:
     _check_whole_units(arr, "steps_per_beat", steps_per_beat)
     runs = note_runs(arr)
     return _per_roll(arr, runs, (runs[:, 3] % steps_per_beat == 0).astype(np.float64))
+
+
+def homophony_rate(rolls) -> np.ndarray:
+    """Share of the steps where a note starts at which every voice starts one, per four-voice roll.
+
+    A chorale is mostly homophonic: the four voices change together, chord by chord, and only some of them move in
+    between (passing notes, suspensions). Over the steps at which at least one voice starts a note
+    (:func:`note_runs`), this counts those at which all four do. The window's first step is left out, since every
+    voice sounding there would seem to start a note. A mean per window of about 0.21 (training split) to 0.23
+    (held-out split) for the course's four-bar chorale windows; 1 for block chords, 0 when the voices take turns or
+    one voice always holds. A voice resting at a step does not start a note there. Not one of the twelve scorecard features; chapter 10 adds it as a column of its own.
+
+    Chapter: 10_evaluating_generated_music
+
+    Parameters
+    ----------
+    rolls : array_like [shape=(n, time_steps, n_pitches, 4)]
+        Binary four-voice rolls.
+
+    Returns
+    -------
+    np.ndarray [shape=(n,), dtype=float64]
+        Share in [0, 1]; NaN for a roll in which no note starts after the first step.
+
+    Raises
+    ------
+    ValueError
+        If the rolls are not a set of binary four-voice rolls.
+
+    Examples
+    --------
+    >>> roll = np.zeros((1, 8, 64, 4), "float32")
+    >>> roll[0, :, 60 - 28, 3] = 1                             # the bass holds C4 ...
+    >>> roll[0, :4, 72 - 28, 0] = 1; roll[0, 4:, 74 - 28, 0] = 1   # ... while the soprano moves
+    >>> roll[0, :4, 67 - 28, 1:3] = 1; roll[0, 4:, 65 - 28, 1:3] = 1
+    >>> homophony_rate(roll).tolist()                          # one onset step (4), three voices of four start
+    [0.0]
+    >>> roll[0, 4:, 60 - 28, 3] = 0; roll[0, 4:, 59 - 28, 3] = 1   # now the bass moves too
+    >>> homophony_rate(roll).tolist()
+    [1.0]
+    """
+    arr = _rolls("rolls", rolls, "separate")
+    n_rolls, n_steps = arr.shape[0], arr.shape[1]
+    runs = note_runs(arr)
+    runs = runs[runs[:, 3] > 0]
+    starting = np.zeros((n_rolls, n_steps), dtype=np.int64)  # voices starting a note, per roll and step
+    np.add.at(starting, (runs[:, 0], runs[:, 3]), 1)
+    onset_steps = (starting > 0).sum(axis=1)
+    together = (starting == arr.shape[-1]).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(onset_steps > 0, together / np.maximum(onset_steps, 1), np.nan)
 
 
 def voice_pair_moves(rolls, *, pitch_offset: int = PITCH_OFFSET) -> np.ndarray:

@@ -110,11 +110,15 @@ def test_scorecard_orders_real_above_baselines_and_is_json_ready(splits):
     assert "classifier_accuracy" not in card["gan"]
     json.loads(json.dumps(card, default=float))
     table = evaluation.format_scorecard(card)
-    assert all(name in table for name in ("real", "gan", "markov", "random", "tonal_distance", "chords", "on beat"))
+    assert all(name in table for name in ("real", "gan", "markov", "random", "tonal_distance", "chords", "on beat",
+                                           "together"))
     # The two columns outside the twelve features are the set means of their per-roll measures.
     assert card["gan"]["chord_rate"] == pytest.approx(np.nanmean(metrics.chord_rate(fake)), rel=1e-12)
     assert card["gan"]["on_beat_rate"] == pytest.approx(np.nanmean(metrics.on_beat_rate(fake)), rel=1e-12)
     assert card["random"]["on_beat_rate"] < 0.6 < card["real"]["on_beat_rate"]
+    assert card["gan"]["homophony_rate"] == pytest.approx(np.nanmean(metrics.homophony_rate(fake)), rel=1e-12)
+    # Independent voices rarely start together; real and shuffled-real windows do at about a fifth of their starts.
+    assert card["markov"]["homophony_rate"] < 0.1 < card["real"]["homophony_rate"]
 
 
 def test_scorecard_flags_copies_and_rejects_bad_input(splits):

@@ -351,6 +351,52 @@ def test_on_beat_rate_on_hand_made_rhythms():
     assert np.isnan(metrics.onset_positions(np.zeros((1, 16, 64, 4), "float32"))).all()
 
 
+def test_homophony_rate_equals_a_loop_on_chorales_and_random_rolls():
+    from musiclib import baselines, data
+
+    bach = data.load_pianorolls("train", voices="separate")[:60]
+    noise = baselines.random_rolls(40, seed=0)
+    for rolls in (bach, noise):
+        expected = []
+        for roll in rolls:
+            voices_at = {}
+            for v, t in _onsets_loop(roll):
+                if t > 0:
+                    voices_at.setdefault(t, set()).add(v)
+            expected.append(np.mean([len(vs) == 4 for vs in voices_at.values()]) if voices_at else np.nan)
+        np.testing.assert_allclose(metrics.homophony_rate(rolls), expected, rtol=1e-12)
+    # Bach's voices start a note together at about a fifth of the steps where any starts one; random voices
+    # (a new pitch at nearly every step) at nearly all of them.
+    assert 0.15 < np.nanmean(metrics.homophony_rate(bach)) < 0.35
+    assert np.nanmean(metrics.homophony_rate(noise)) > 0.5
+
+
+def test_homophony_rate_on_hand_made_textures():
+    c_major, g_major = (72, 67, 64, 48), (71, 62, 55, 43)
+    chords = _satb(c_major, g_major, c_major, g_major)                        # block chords: all move together
+    turns = _satb(c_major, (74, 67, 64, 48), (74, 69, 64, 48), (74, 69, 65, 48))  # one voice at a time
+    held_bass = _satb(c_major, (74, 69, 65, 48), c_major, (74, 69, 65, 48))  # the bass holds its C throughout
+    # Onset steps 4, 8 and 12: all four voices at 4 and 12, the soprano alone at 8 (71 to 74 over a held G chord).
+    mixed = _satb(c_major, g_major, (74, 62, 55, 43), (72, 64, 60, 48))
+    np.testing.assert_allclose(metrics.homophony_rate(np.concatenate([chords, turns, held_bass, mixed])),
+                               [1.0, 0.0, 0.0, 2 / 3])
+    # A rest is not a start, and a rest then the same pitch is: the bass rests at step 4 and comes back at 8.
+    rest = _satb(c_major, (74, 69, 65, None), (72, 67, 64, 48))
+    np.testing.assert_allclose(metrics.homophony_rate(rest), [0.5])
+    # Nothing starts after the first step: no onset step to judge.
+    assert np.isnan(metrics.homophony_rate(np.concatenate([_satb(c_major, steps=16),
+                                                           np.zeros((1, 16, 64, 4), "float32")]))).all()
+
+
+def test_homophony_rate_bad_rolls():
+    with pytest.raises(ValueError, match="binary"):
+        metrics.homophony_rate(np.full((1, 16, 64, 4), 0.5, "float32"))
+    with pytest.raises(ValueError, match="rolls"):
+        metrics.homophony_rate(_satb((72, 67, 64, 48), steps=16)[0])
+    with pytest.raises(ValueError, match="monophonic"):
+        metrics.homophony_rate(np.ones((1, 16, 64, 4), "float32"))
+
+
 @pytest.mark.parametrize(("func", "kwargs", "match"), [
     (metrics.onset_positions, {"steps_per_bar": 0}, "steps_per_bar"),
     (metrics.onset_positions, {"steps_per_bar": 17}, "steps_per_bar"),

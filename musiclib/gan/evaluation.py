@@ -11,8 +11,9 @@ is compared with the **held-out test split** (never seen in training):
   with its spread, and every other row is also given as a fraction of it;
 - a Fréchet distance between the per-sample feature vectors, standardised by the held-out set;
 - voice-leading rates (:func:`musiclib.metrics.voice_leading_rates`), the share of beats whose voices form one
-  triad or seventh chord (:func:`musiclib.metrics.chord_rate`) and the share of notes starting on a beat
-  (:func:`musiclib.metrics.on_beat_rate`), the last two not among the twelve features;
+  triad or seventh chord (:func:`musiclib.metrics.chord_rate`), the share of notes starting on a beat
+  (:func:`musiclib.metrics.on_beat_rate`) and the share of note starts at which all four voices start together
+  (:func:`musiclib.metrics.homophony_rate`), the last three not among the twelve features;
 - novelty (:func:`musiclib.metrics.nearest_training_overlap` against the training split); for the real row this
   is measured on the held-out windows themselves (a real piece not in the training set);
 - a learned check: a small convolutional classifier trained to tell held-out real windows from the system's,
@@ -250,6 +251,7 @@ def _set_scores(rolls, held_out, held_out_features, train, *, novelty_rolls=None
     row.update(metrics.voice_leading_rates(rolls))
     row["chord_rate"] = _mean_of_finite(metrics.chord_rate(rolls))
     row["on_beat_rate"] = _mean_of_finite(metrics.on_beat_rate(rolls))
+    row["homophony_rate"] = _mean_of_finite(metrics.homophony_rate(rolls))
     overlap = metrics.nearest_training_overlap(rolls if novelty_rolls is None else novelty_rolls, train)
     row["novelty_overlap_mean"] = _mean_of_finite(overlap)
     row["copy_share"] = float(np.mean(overlap >= COPY_THRESHOLD))
@@ -292,11 +294,11 @@ def scorecard(generated, *, train, held_out, n: int | None = None, seed: int = 0
     -------
     dict
         ``{"real": {...}, "gan": {...}, "markov": {...}, "random": {...}, "settings": {...}}`` and a row per variant;
-        each system maps
-        metric names to floats (see :data:`FEATURES`: ``<feature>_mean``, ``_gap``, ``_overlap``, ``_kl``, and
-        ``overlap_mean``, ``overlap_fraction_of_ceiling``, ``kl_mean``, ``frechet_distance``, the voice-leading
-        rates, ``chord_rate``, ``novelty_overlap_mean``, ``copy_share``, ``classifier_accuracy``). The real row adds
-        ``overlap_mean_sd`` and ``overlap_mean_resamples``.
+        each system maps metric names to floats (see :data:`FEATURES`: ``<feature>_mean``, ``_gap``, ``_overlap``,
+        ``_kl``, and ``overlap_mean``, ``overlap_fraction_of_ceiling``, ``kl_mean``, ``frechet_distance``, the
+        voice-leading rates, ``chord_rate``, ``on_beat_rate``, ``homophony_rate``, ``novelty_overlap_mean``,
+        ``copy_share``, ``classifier_accuracy``). The real row adds ``overlap_mean_sd`` and
+        ``overlap_mean_resamples``.
     """
     from .. import baselines as base
 
@@ -382,6 +384,7 @@ TABLE_COLUMNS = (
     ("out_of_range_rate", "range", "{:.4f}"),
     ("chord_rate", "chords", "{:.3f}"),
     ("on_beat_rate", "on beat", "{:.3f}"),
+    ("homophony_rate", "together", "{:.3f}"),
     ("novelty_overlap_mean", "nearest", "{:.3f}"),
     ("copy_share", "copies", "{:.3f}"),
     ("classifier_accuracy", "classifier", "{:.2f}"),
