@@ -809,7 +809,8 @@ def homophony_rate(rolls) -> np.ndarray:
     (:func:`note_runs`), this counts those at which all four do. The window's first step is left out, since every
     voice sounding there would seem to start a note. A mean per window of about 0.21 (training split) to 0.23
     (held-out split) for the course's four-bar chorale windows; 1 for block chords, 0 when the voices take turns or
-    one voice always holds. A voice resting at a step does not start a note there. Not one of the twelve scorecard features; chapter 10 adds it as a column of its own.
+    one voice always holds. A voice resting at a step does not start a note there. Not one of the twelve scorecard
+    features; chapter 10 adds it as a column of its own.
 
     Chapter: 10_evaluating_generated_music
 

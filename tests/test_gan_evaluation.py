@@ -112,7 +112,7 @@ def test_scorecard_orders_real_above_baselines_and_is_json_ready(splits):
     table = evaluation.format_scorecard(card)
     assert all(name in table for name in ("real", "gan", "markov", "random", "tonal_distance", "chords", "on beat",
                                            "together"))
-    # The two columns outside the twelve features are the set means of their per-roll measures.
+    # The three columns outside the twelve features are the set means of their per-roll measures.
     assert card["gan"]["chord_rate"] == pytest.approx(np.nanmean(metrics.chord_rate(fake)), rel=1e-12)
     assert card["gan"]["on_beat_rate"] == pytest.approx(np.nanmean(metrics.on_beat_rate(fake)), rel=1e-12)
     assert card["random"]["on_beat_rate"] < 0.6 < card["real"]["on_beat_rate"]
