@@ -7,8 +7,8 @@ import tensorflow as tf
 
 from musiclib import voices
 from musiclib.data import N_PITCHES, PITCH_OFFSET
-from musiclib.gan.models import (ContourLogits, HarmonicIntervals, HeldNotes, MetricPosition, NoteOnsets, ParallelMotion, VoiceCascade,
-                                 VoiceSoftmax,
+from musiclib.gan.models import (ContourLogits, HarmonicIntervals, HeldNotes, MetricPosition, NoteOnsets, ParallelMotion, TuttiRests,
+                                 VoiceCascade, VoiceSoftmax,
                                  build_conv_discriminator, build_conv_generator, count_parameters)
 
 
@@ -492,6 +492,74 @@ def test_held_notes_generator_option(tmp_path, rng):
     with pytest.raises(ValueError, match="hold"):
         HeldNotes(hold=0)
 
+
+def _tutti_reference(logits, gate, one_hot):
+    """TuttiRests in float64: each voice's softmax over its in-range pitches alone, times the hard sound gate."""
+    from musiclib.gan.models import _voice_logit_mask
+
+    x = logits.astype(np.float64)[:, :, :N_PITCHES] + _voice_logit_mask(PITCH_OFFSET, N_PITCHES)[:N_PITCHES]
+    p = np.exp(x - x.max(axis=2, keepdims=True))
+    p /= p.sum(axis=2, keepdims=True)
+    if one_hot:
+        p = (np.arange(N_PITCHES)[None, None, :, None] == p.argmax(axis=2)[:, :, None, :]).astype(np.float64)
+    sound = 1 / (1 + np.exp(-gate.astype(np.float64))) > 0.5
+    return p * sound[:, :, :, None], p, sound
+
+
+@pytest.mark.parametrize("training", [False, True])
+def test_tutti_rests_rest_all_four_voices_together(rng, training):
+    logits = rng.normal(scale=2.0, size=(3, 16, N_PITCHES + 1, 4)).astype(np.float32)
+    logits[..., -1, :] = 50.0  # a huge rest logit must not make any voice rest: only the gate does
+    gate = rng.normal(size=(3, 16, 1)).astype(np.float32)
+    got = keras.ops.convert_to_numpy(TuttiRests()([logits, gate], training=training))
+    expected, _, sound = _tutti_reference(logits, gate, one_hot=training)
+    assert got.shape == (3, 16, N_PITCHES, 4) and sound.any() and not sound.all()
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+    decoded = voices.decode_voices(got)
+    assert voices.is_valid_voice_roll(decoded)
+    resting = decoded.sum(axis=2) == 0  # (batch, steps, voice)
+    np.testing.assert_array_equal(resting, np.repeat(~sound, 4, axis=2))  # all four rest, exactly where the gate shuts
+
+
+def test_tutti_rests_gradient_is_the_straight_through_one(rng):
+    # loss = Σ w · s c with s the hard gate and c the one-hot choices: d loss / d gate_t = σ'(gate_t) Σ_{p,v} w c.
+    logits = rng.normal(scale=2.0, size=(2, 8, N_PITCHES + 1, 4)).astype(np.float32)
+    gate = rng.normal(size=(2, 8, 1)).astype(np.float32)
+    w = rng.normal(size=(2, 8, N_PITCHES, 4)).astype(np.float32)
+    g_in = tf.constant(gate)
+    with tf.GradientTape() as tape:
+        tape.watch(g_in)
+        loss = tf.reduce_sum(TuttiRests()([tf.constant(logits), g_in], training=True) * w)
+    got = tape.gradient(loss, g_in).numpy()
+    _, c, _ = _tutti_reference(logits, gate, one_hot=True)
+    sigmoid = 1 / (1 + np.exp(-gate.astype(np.float64)))
+    expected = sigmoid * (1 - sigmoid) * np.sum(w * c, axis=(2, 3))[:, :, None]
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-6)
+    assert np.abs(expected).max() > 1e-3
+
+
+def test_tutti_rests_generator_option(tmp_path, rng):
+    plain = build_conv_generator(8, width=16, meter=True, cascade=True, seed=0)
+    generator = build_conv_generator(8, width=16, meter=True, cascade=True, tutti_rests=True, seed=0)
+    assert count_parameters(generator) - count_parameters(plain) == 8 + 1  # one 1x1 conv, 8 channels -> 1 gate
+    z = rng.normal(size=(6, 8)).astype(np.float32)
+    p = keras.ops.convert_to_numpy(generator(z))
+    assert p.shape == (6, 64, N_PITCHES, 4) and p.min() >= 0
+    # The gate starts open (bias 3), so a fresh generator's voices all sound, each summing to 1 over its pitches.
+    np.testing.assert_allclose(p.sum(axis=2), 1.0, rtol=1e-5)
+    hard = keras.ops.convert_to_numpy(generator(z, training=True))
+    decoded = voices.decode_voices(p)
+    assert set(np.unique(hard)) <= {0.0, 1.0} and voices.is_valid_voice_roll(decoded)
+    np.testing.assert_array_equal(hard, decoded)
+    generator.save(tmp_path / "g.keras")
+    loaded = keras.saving.load_model(tmp_path / "g.keras", safe_mode=True)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(z)), p)
+    with pytest.raises(ValueError, match="tutti_rests"):
+        build_conv_generator(8, width=16, held_notes=True, tutti_rests=True)
+    with pytest.raises(ValueError, match="tutti_rests"):
+        build_conv_generator(8, width=16, tutti_rests="yes")
+    with pytest.raises(ValueError, match="input_shape"):
+        TuttiRests()([np.zeros((1, 4, N_PITCHES + 1, 4), np.float32), np.zeros((1, 4, 4), np.float32)])
 
 def test_note_onsets_with_sounding_and_the_rhythm_head(tmp_path):
     from musiclib import baselines, data
