@@ -397,6 +397,43 @@ def test_homophony_rate_bad_rolls():
         metrics.homophony_rate(np.ones((1, 16, 64, 4), "float32"))
 
 
+def test_tutti_rest_share_equals_a_loop_and_bach_rests_together():
+    from musiclib import baselines, data
+
+    bach = data.load_pianorolls("train", voices="separate")
+    markov = baselines.MarkovBaseline().fit(bach).sample(200, seed=0)
+    noise = baselines.random_rolls(40, seed=0)
+    noise[:, 10:14] = 0  # four steps of silence in every random roll, so the set has some rests together
+    for rolls in (bach, markov, noise):
+        alone = together = 0
+        for roll in rolls:
+            for t in range(roll.shape[0]):
+                silent = [v for v in range(4) if not roll[t, :, v].any()]
+                together += len(silent) if len(silent) == 4 else 0
+                alone += len(silent) if len(silent) < 4 else 0
+        assert metrics.tutti_rest_share(rolls) == pytest.approx(together / (together + alone), rel=1e-12)
+    # The choir breathes together: most of Bach's resting voice-steps are all four voices resting ...
+    assert metrics.tutti_rest_share(bach) > 0.85
+    # ... and independent voices almost never rest at the same step.
+    assert metrics.tutti_rest_share(markov) < 0.1
+
+
+def test_tutti_rest_share_on_hand_made_rests():
+    c_major = (72, 67, 64, 48)
+    breath = _satb(c_major, (None, None, None, None), c_major)            # all four rest for a beat
+    dropout = _satb(c_major, (72, 67, None, 48), c_major)                  # the tenor rests alone for a beat
+    assert metrics.tutti_rest_share(breath) == 1.0
+    assert metrics.tutti_rest_share(dropout) == 0.0
+    # Pooled over the set, not averaged per window: 16 resting voice-steps together, 4 alone.
+    assert metrics.tutti_rest_share(np.concatenate([breath, dropout])) == pytest.approx(0.8)
+    assert np.isnan(metrics.tutti_rest_share(_satb(c_major, steps=16)))  # nothing rests
+    with pytest.raises(ValueError, match="binary"):
+        metrics.tutti_rest_share(np.full((1, 16, 64, 4), 0.5, "float32"))
+    with pytest.raises(ValueError, match="rolls"):
+        metrics.tutti_rest_share(breath[0])
+    with pytest.raises(ValueError, match="monophonic"):
+        metrics.tutti_rest_share(np.ones((1, 16, 64, 4), "float32"))
+
 @pytest.mark.parametrize(("func", "kwargs", "match"), [
     (metrics.onset_positions, {"steps_per_bar": 0}, "steps_per_bar"),
     (metrics.onset_positions, {"steps_per_bar": 17}, "steps_per_bar"),
