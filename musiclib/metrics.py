@@ -861,8 +861,8 @@ def tutti_rest_share(rolls) -> float:
     voice-steps of the course's four-bar training windows (93 % held out) fall on steps where all four voices rest.
     Four voices chosen independently (the Markov chain, or a generator with one categorical choice per voice) almost
     never rest together, so their rests are single voices dropping out. One figure for the whole set, pooled over
-    its resting voice-steps: most windows (Bach: 77 % to 85 %) have no rest at all, so a mean per window would rest
-    on the few that do.
+    its resting voice-steps: most windows (Bach: 77 % to 85 %) have no rest at all, so a mean per window would be
+    decided by the few that do.
 
     Chapter: 10_evaluating_generated_music
 
@@ -884,8 +884,8 @@ def tutti_rest_share(rolls) -> float:
     Examples
     --------
     >>> roll = np.zeros((1, 8, 64, 4), "float32")
-    >>> roll[0, :6, 67 - 28, :] = 1                 # all four voices sing for six steps, then rest for two ...
-    >>> roll[0, 2:4, 67 - 28, 0] = 0                # ... and the soprano also rests alone for two steps
+    >>> roll[0, :6, [72 - 28, 67 - 28, 64 - 28, 48 - 28], [0, 1, 2, 3]] = 1  # a C major chord for six steps ...
+    >>> roll[0, 2:4, 72 - 28, 0] = 0                # ... with the soprano resting alone for two of them
     >>> tutti_rest_share(roll)                      # 8 resting voice-steps together, 2 alone
     0.8
     """
