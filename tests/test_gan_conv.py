@@ -402,14 +402,32 @@ def test_note_onsets_rejects_bad_shapes_and_the_critic_option_is_checked(tmp_pat
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(roll)), keras.ops.convert_to_numpy(critic(roll)))
 
 
-def _held_notes_reference(logits, gates, mask, one_hot):
-    """HeldNotes by a float64 loop: masked softmax (or its one-hot argmax), held where the gate is closed."""
-    x = logits.astype(np.float64) + mask
+def _sigmoid64(x):
+    return 1 / (1 + np.exp(-x.astype(np.float64)))
+
+
+def _softmax64(x, one_hot):
+    """Softmax over axis 2 in float64, or (``one_hot``) the one-hot of its argmax."""
     p = np.exp(x - x.max(axis=2, keepdims=True))
     p /= p.sum(axis=2, keepdims=True)
     if one_hot:
         p = (np.arange(p.shape[2])[None, None, :, None] == p.argmax(axis=2)[:, :, None, :]).astype(np.float64)
-    open_gate = 1 / (1 + np.exp(-gates.astype(np.float64))) > 0.5
+    return p
+
+
+def _gradient_wrt_gates(layer, logits, gates, w):
+    """d Σ (w · layer([logits, gates], training=True)) / d gates, by autodiff."""
+    g_in = tf.constant(gates)
+    with tf.GradientTape() as tape:
+        tape.watch(g_in)
+        loss = tf.reduce_sum(layer([tf.constant(logits), g_in], training=True) * w)
+    return tape.gradient(loss, g_in).numpy()
+
+
+def _held_notes_reference(logits, gates, mask, one_hot):
+    """HeldNotes by a float64 loop: masked softmax (or its one-hot argmax), held where the gate is closed."""
+    p = _softmax64(logits.astype(np.float64) + mask, one_hot)
+    open_gate = _sigmoid64(gates) > 0.5
     out = p.copy()
     for e in range(1, p.shape[1]):
         out[:, e] = np.where(open_gate[:, e][:, None, :], p[:, e], out[:, e - 1])
@@ -445,15 +463,11 @@ def test_held_notes_gradient_is_the_straight_through_one(rng):
     logits = rng.normal(scale=2.0, size=(2, 8, N_PITCHES + 1, 4)).astype(np.float32)
     gates = rng.normal(size=(2, 8, 4)).astype(np.float32)
     w = rng.normal(size=(2, 16, N_PITCHES, 4)).astype(np.float32)
-    g_in = tf.constant(gates)
-    with tf.GradientTape() as tape:
-        tape.watch(g_in)
-        loss = tf.reduce_sum(HeldNotes(hold=2)([tf.constant(logits), g_in], training=True) * w)
-    got = tape.gradient(loss, g_in).numpy()
+    got = _gradient_wrt_gates(HeldNotes(hold=2), logits, gates, w)
     out, c, open_gate = _held_notes_reference(logits, gates, _voice_logit_mask(PITCH_OFFSET, N_PITCHES), one_hot=True)
     weight = np.zeros(out.shape)
     weight[:, :, :N_PITCHES] = w[:, 0::2] + w[:, 1::2]
-    sigmoid = 1 / (1 + np.exp(-gates.astype(np.float64)))
+    sigmoid = _sigmoid64(gates)
     expected = np.zeros(gates.shape)
     for e in range(1, 8):
         carried = np.zeros(out.shape[0:1] + out.shape[2:])  # Σ_{e'} W_{e'} Π (1 - g_k), per pitch and voice
@@ -498,11 +512,8 @@ def _tutti_reference(logits, gate, one_hot):
     from musiclib.gan.models import _voice_logit_mask
 
     x = logits.astype(np.float64)[:, :, :N_PITCHES] + _voice_logit_mask(PITCH_OFFSET, N_PITCHES)[:N_PITCHES]
-    p = np.exp(x - x.max(axis=2, keepdims=True))
-    p /= p.sum(axis=2, keepdims=True)
-    if one_hot:
-        p = (np.arange(N_PITCHES)[None, None, :, None] == p.argmax(axis=2)[:, :, None, :]).astype(np.float64)
-    sound = 1 / (1 + np.exp(-gate.astype(np.float64))) > 0.5
+    p = _softmax64(x, one_hot)
+    sound = _sigmoid64(gate) > 0.5
     return p * sound[:, :, :, None], p, sound
 
 
@@ -526,13 +537,9 @@ def test_tutti_rests_gradient_is_the_straight_through_one(rng):
     logits = rng.normal(scale=2.0, size=(2, 8, N_PITCHES + 1, 4)).astype(np.float32)
     gate = rng.normal(size=(2, 8, 1)).astype(np.float32)
     w = rng.normal(size=(2, 8, N_PITCHES, 4)).astype(np.float32)
-    g_in = tf.constant(gate)
-    with tf.GradientTape() as tape:
-        tape.watch(g_in)
-        loss = tf.reduce_sum(TuttiRests()([tf.constant(logits), g_in], training=True) * w)
-    got = tape.gradient(loss, g_in).numpy()
+    got = _gradient_wrt_gates(TuttiRests(), logits, gate, w)
     _, c, _ = _tutti_reference(logits, gate, one_hot=True)
-    sigmoid = 1 / (1 + np.exp(-gate.astype(np.float64)))
+    sigmoid = _sigmoid64(gate)
     expected = sigmoid * (1 - sigmoid) * np.sum(w * c, axis=(2, 3))[:, :, None]
     np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-6)
     assert np.abs(expected).max() > 1e-3
@@ -560,6 +567,7 @@ def test_tutti_rests_generator_option(tmp_path, rng):
         build_conv_generator(8, width=16, tutti_rests="yes")
     with pytest.raises(ValueError, match="input_shape"):
         TuttiRests()([np.zeros((1, 4, N_PITCHES + 1, 4), np.float32), np.zeros((1, 4, 4), np.float32)])
+
 
 def test_note_onsets_with_sounding_and_the_rhythm_head(tmp_path):
     from musiclib import baselines, data
